@@ -1,0 +1,35 @@
+import { z } from 'zod';
+import { ContentHash, Source } from './source';
+import { Color } from './slot-status';
+
+export const DeploymentState = z.enum(['queued', 'preparing', 'building', 'starting', 'ready', 'failed', 'stopped']);
+export type DeploymentState = z.infer<typeof DeploymentState>;
+
+export const DeploymentTrigger = z.enum(['server', 'local', 'restore', 'rollback']);
+export type DeploymentTrigger = z.infer<typeof DeploymentTrigger>;
+
+export const SkippedBranch = z.object({ branch: z.string(), reason: z.string() });
+
+export const Deployment = z.object({
+  id: z.string(),
+  slotId: z.string(),
+  status: DeploymentState,
+  color: Color.nullable(),
+  source: Source,
+  contentHash: ContentHash.nullable(),
+  isProduction: z.boolean(),
+  port: z.number().int().nullable(),
+  createdAt: z.string(),
+  readyAt: z.string().nullable(),
+  promotedAt: z.string().nullable(),
+  expiresAt: z.string().nullable(),
+  error: z.string().nullable(),
+  commandId: z.string().nullable(),
+  /** Berth extensions, for people reading the history. */
+  trigger: DeploymentTrigger.optional(),
+  note: z.string().nullable().optional(),
+  commitSubject: z.string().nullable().optional(),
+  merged: z.array(z.string()).optional(),
+  skipped: z.array(SkippedBranch).optional(),
+});
+export type Deployment = z.infer<typeof Deployment>;
