@@ -1,0 +1,19 @@
+import type { AgentEvents } from '../events';
+
+const COLORS = { info: '\x1b[0m', warn: '\x1b[33m', error: '\x1b[31m' } as const;
+
+/** Prints what the agent does, one readable line per event, for headless mode's stdout. */
+export function printAgentLog(events: AgentEvents, write: (line: string) => void, color: boolean): void {
+  const line = (level: keyof typeof COLORS, text: string): void => {
+    const time = new Date().toISOString().slice(11, 19);
+    write(color ? `${time} ${COLORS[level]}${text}\x1b[0m\n` : `${time} ${level.padEnd(5)} ${text}\n`);
+  };
+  events.on('log', (event) => line(event.level, event.message));
+  events.on('slot.status', (status) =>
+    line(status.status === 'error' ? 'error' : 'info', `slot ${status.workspace}/${status.name}: ${status.status}${status.error ? ` (${status.error.split('\n')[0]})` : ''}`),
+  );
+  events.on('deployment.update', (deployment) =>
+    line(deployment.status === 'failed' ? 'error' : 'info', `deployment ${deployment.id}: ${deployment.status}${deployment.error ? ` (${deployment.error.split('\n')[0]})` : ''}`),
+  );
+  events.on('progress', (progress) => line('info', `  ${progress.step}: ${progress.message}`));
+}

@@ -1,0 +1,73 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { BerthError } from '../../protocol';
+import { AgentRuntime } from '../../runtime';
+import { Settings, defaultStoragePath } from '../../settings';
+import { printAgentLog } from '../agent-log-printer';
+
+export const RUN_USAGE = `berth-agent run [--storage DIR] [--name NAME] [--server URL] [--config FILE] [--source-root DIR]...
+
+Hosts the agent in this process until SIGINT or SIGTERM, which stop every slot with its shutdown
+commands and keep their desired state, so they come back at the next start.`;
+
+/** `berth-agent run`: the agent under plain Node, for servers, CI and machines without a desktop. */
+export async function runAgent(argv: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      storage: { type: 'string' },
+      name: { type: 'string' },
+      server: { type: 'string' },
+      config: { type: 'string' },
+      'source-root': { type: 'string', multiple: true },
+    },
+    strict: true,
+  });
+  const overrides: Partial<Settings> = values.config ? readConfig(values.config) : {};
+  if (values.name) overrides.name = values.name;
+  if (values.server) overrides.serverUrl = values.server;
+  if (values['source-root']) overrides.sourceRoots = values['source-root'].map((root) => resolve(root));
+  const storagePath = resolve(values.storage ?? defaultStoragePath());
+
+  const runtime = await AgentRuntime.create({ storagePath, overrides });
+  printAgentLog(runtime.events, (line) => process.stdout.write(line), process.stdout.isTTY === true);
+
+  const stopped = new Promise<number>((resolveStop) => {
+    let stopping = false;
+    const onSignal = (signal: NodeJS.Signals): void => {
+      if (stopping) {
+        process.stdout.write(`${signal} again: exiting without waiting for the slots\n`);
+        process.exit(130);
+      }
+      stopping = true;
+      runtime.events.info(`${signal}: stopping every slot (their desired state is kept)`);
+      runtime.stop().then(
+        () => resolveStop(0),
+        (error: unknown) => {
+          process.stderr.write(`error while stopping: ${(error as Error).message}\n`);
+          resolveStop(1);
+        },
+      );
+    };
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+  });
+  await runtime.start();
+  runtime.events.info('ready');
+  return stopped;
+}
+
+function readConfig(path: string): Partial<Settings> {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (error) {
+    throw new BerthError('INVALID_PAYLOAD', `cannot read config file ${path}: ${(error as Error).message}`);
+  }
+  const parsed = Settings.partial().safeParse(raw);
+  if (!parsed.success) {
+    throw new BerthError('INVALID_PAYLOAD', `config file ${path}: ${parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ')}`);
+  }
+  return parsed.data;
+}

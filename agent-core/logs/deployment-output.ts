@@ -1,0 +1,72 @@
+import { Redactor } from '../runner/redactor';
+import { LogFanout, type LogSubscriber, type LogSubscription, type SubscribeOptions } from './log-fanout';
+import { LogFile } from './log-file';
+import { deploymentLogPath } from './log-paths';
+
+export interface DeploymentOutputOptions {
+  storagePath: string;
+  slotId: string;
+  deploymentId: string;
+  /** Values masked as *** before anything is written or sent. */
+  secrets: readonly string[];
+  /** Cap of the log file (default 100 MB). */
+  maxBytes?: number;
+  /** Default per-subscriber buffer of live output (default 1 MiB). */
+  subscriberBufferBytes?: number;
+}
+
+/**
+ * Where a deployment's terminal output goes: every chunk is redacted, appended to the deployment's
+ * log file and handed to live subscribers, with the byte offset it has in the log.
+ */
+export class DeploymentOutput {
+  private closing: Promise<void> | null = null;
+
+  private constructor(
+    private readonly redactor: Redactor,
+    private readonly file: LogFile,
+    private readonly fanout: LogFanout,
+  ) {}
+
+  static async open(options: DeploymentOutputOptions): Promise<DeploymentOutput> {
+    const path = deploymentLogPath(options.storagePath, options.slotId, options.deploymentId);
+    const file = await LogFile.open(path, { maxBytes: options.maxBytes });
+    return new DeploymentOutput(new Redactor(options.secrets), file, new LogFanout(options.subscriberBufferBytes));
+  }
+
+  get path(): string {
+    return this.file.path;
+  }
+
+  /** Bytes of redacted output so far: the offset the next output will have in the log. */
+  get offset(): number {
+    return this.file.offset;
+  }
+
+  /** Takes a chunk of terminal output. Output that arrives after close() is dropped: the log is final by then. */
+  write(chunk: string): void {
+    if (this.closing !== null) return;
+    this.emit(this.redactor.push(chunk));
+  }
+
+  /** Streams the output written from now on; see LogSubscriber for back-pressure. */
+  subscribe(subscriber: LogSubscriber, options?: SubscribeOptions): LogSubscription {
+    return this.fanout.subscribe(subscriber, options);
+  }
+
+  /** Writes what the redactor held back, ends every subscriber and closes the log file. */
+  close(): Promise<void> {
+    if (this.closing === null) {
+      this.emit(this.redactor.flush());
+      this.fanout.close();
+      this.closing = this.file.close();
+    }
+    return this.closing;
+  }
+
+  private emit(text: string): void {
+    if (text.length === 0) return;
+    const offset = this.file.append(text);
+    this.fanout.publish(offset, text);
+  }
+}

@@ -1,0 +1,154 @@
+import { mkdir, open, rename, type FileHandle } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { BerthError } from '../protocol';
+import { formatBytes } from './format-bytes';
+import { utf8CharacterStart } from './utf8-boundary';
+
+export const DEFAULT_LOG_MAX_BYTES = 100 * 1024 * 1024;
+
+// Compaction needs room for the marker line plus a useful tail.
+const MIN_LOG_MAX_BYTES = 4096;
+// How far into the kept tail to look for a line start, so the log does not open mid-line.
+const LINE_START_SEARCH_BYTES = 64 * 1024;
+
+/** The line at the top of a log whose oldest part was dropped; readers recognise it by this pattern. */
+export const CAP_MARKER_PATTERN = /^\[berth\] .* of earlier output dropped: log capped at .*\r?\n/;
+
+function capMarker(droppedBytes: number, maxBytes: number): string {
+  return `[berth] ${formatBytes(droppedBytes)} of earlier output dropped: log capped at ${formatBytes(maxBytes)}\r\n`;
+}
+
+export interface LogFileOptions {
+  /** Past this size the oldest part of the log is dropped, keeping about the newest half. */
+  maxBytes?: number;
+}
+
+/**
+ * One deployment's log on disk: UTF-8 text as the terminal produced it (ANSI kept).
+ *
+ * `append` is synchronous and cheap: text is queued and written by one write loop, so chunks that
+ * arrive while a write is in flight go out together in the next one. `offset` counts every byte
+ * ever appended and never goes back, even when the cap drops the oldest part of the file.
+ */
+export class LogFile {
+  private pending: string[] = [];
+  private logicalOffset: number;
+  private writtenOffset: number;
+  private draining: Promise<void> | null = null;
+  private closed = false;
+  private failure: unknown = null;
+
+  private constructor(
+    readonly path: string,
+    private handle: FileHandle,
+    private fileBytes: number,
+    private readonly maxBytes: number,
+  ) {
+    this.logicalOffset = fileBytes;
+    this.writtenOffset = fileBytes;
+  }
+
+  /** Opens (creating its folder) the log at `path` for appending; an existing log is continued. */
+  static async open(path: string, { maxBytes = DEFAULT_LOG_MAX_BYTES }: LogFileOptions = {}): Promise<LogFile> {
+    if (!(maxBytes >= MIN_LOG_MAX_BYTES)) {
+      throw new BerthError('INTERNAL', `log cap of ${maxBytes} bytes is too small: it must be at least ${MIN_LOG_MAX_BYTES} bytes`);
+    }
+    await mkdir(dirname(path), { recursive: true });
+    const handle = await open(path, 'a+');
+    const { size } = await handle.stat();
+    return new LogFile(path, handle, size, maxBytes);
+  }
+
+  /** Total bytes ever appended: the offset the next appended text will start at. */
+  get offset(): number {
+    return this.logicalOffset;
+  }
+
+  /** Queues `text` for the file and returns the byte offset it starts at. */
+  append(text: string): number {
+    if (this.closed) throw new BerthError('INTERNAL', `log ${this.path} was written after it was closed`);
+    const start = this.logicalOffset;
+    this.logicalOffset += Buffer.byteLength(text, 'utf8');
+    if (this.failure !== null || text.length === 0) return start;
+    this.pending.push(text);
+    if (this.draining === null) this.draining = this.drain();
+    return start;
+  }
+
+  /** Writes everything appended so far, then closes the file; rejects if a write failed. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    if (this.draining !== null) await this.draining;
+    try {
+      await this.handle.close();
+    } catch (error) {
+      this.failure ??= error;
+    }
+    if (this.failure !== null) {
+      const reason = this.failure instanceof Error ? this.failure.message : String(this.failure);
+      throw new BerthError('INTERNAL', `could not write the log ${this.path}: ${reason}`);
+    }
+  }
+
+  private async drain(): Promise<void> {
+    // Let the rest of this tick's output join the first write.
+    await new Promise((resolve) => setImmediate(resolve));
+    try {
+      while (this.pending.length > 0) {
+        const data = Buffer.from(this.pending.join(''), 'utf8');
+        this.pending = [];
+        this.writtenOffset += data.length;
+        if (this.fileBytes + data.length > this.maxBytes) {
+          await this.compact(data);
+        } else {
+          await this.handle.write(data);
+          this.fileBytes += data.length;
+        }
+      }
+    } catch (error) {
+      this.failure = error;
+      this.pending = [];
+    } finally {
+      this.draining = null;
+    }
+  }
+
+  /**
+   * Replaces the file by a marker line plus the newest half of (file + data). It is written beside
+   * the log and renamed over it, so a reader never sees a half-written log.
+   */
+  private async compact(data: Buffer): Promise<void> {
+    const keep = Math.floor(this.maxBytes / 2);
+    const parts: Buffer[] = [];
+    if (data.length >= keep) {
+      parts.push(data.subarray(data.length - keep));
+    } else {
+      const fromFile = Math.min(keep - data.length, this.fileBytes);
+      const head = Buffer.alloc(fromFile);
+      await this.handle.read(head, 0, fromFile, this.fileBytes - fromFile);
+      parts.push(head, data);
+    }
+    parts[0] = parts[0].subarray(cleanStart(parts[0]));
+    const keptBytes = parts.reduce((sum, part) => sum + part.length, 0);
+    const marker = Buffer.from(capMarker(this.writtenOffset - keptBytes, this.maxBytes), 'utf8');
+    const next = `${this.path}.tmp`;
+    const temp = await open(next, 'w');
+    try {
+      await temp.writev([marker, ...parts]);
+    } finally {
+      await temp.close();
+    }
+    await this.handle.close();
+    await rename(next, this.path);
+    this.handle = await open(this.path, 'a+');
+    this.fileBytes = marker.length + keptBytes;
+  }
+}
+
+/** Where the kept tail should start: after the first line break if one is near, else at a character start. */
+function cleanStart(tail: Buffer): number {
+  const newline = tail.subarray(0, LINE_START_SEARCH_BYTES).indexOf(0x0a);
+  if (newline !== -1 && newline + 1 < tail.length) return newline + 1;
+  return utf8CharacterStart(tail, 0);
+}

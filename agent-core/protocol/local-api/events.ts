@@ -1,0 +1,51 @@
+import { z } from 'zod';
+import { Deployment } from '../deployment';
+import { AgentState, ConnectionView, SettingsView, SlotSummary } from './state';
+
+/** One change of the agent's state; applying every delta in version order keeps a copy equal to the agent's. */
+export const StateDelta = z.discriminatedUnion('kind', [
+  /** A slot appeared, or its spec or status changed. */
+  z.object({ kind: z.literal('slot'), slot: SlotSummary }),
+  z.object({ kind: z.literal('slot.removed'), slotId: z.string() }),
+  /** A deployment appeared or changed; one with `expiresAt` set was deleted and leaves the lists. */
+  z.object({ kind: z.literal('deployment'), deployment: Deployment }),
+  z.object({ kind: z.literal('connection'), connection: ConnectionView }),
+  z.object({ kind: z.literal('settings'), settings: SettingsView }),
+]);
+export type StateDelta = z.infer<typeof StateDelta>;
+
+/** A step of a running deployment, start or promotion. */
+export const ProgressEvent = z.object({
+  slotId: z.string(),
+  deploymentId: z.string().nullable(),
+  commandId: z.string().nullable(),
+  step: z.string(),
+  message: z.string(),
+  branch: z.string().optional(),
+  outcome: z.enum(['merged', 'skipped']).optional(),
+});
+export type ProgressEvent = z.infer<typeof ProgressEvent>;
+
+/** Live output at a byte offset of a deployment's log, or a range this client lost while it was behind. */
+export const LogChunk = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('data'), offset: z.number().int().nonnegative(), data: z.string() }),
+  z.object({ kind: z.literal('gap'), fromOffset: z.number().int().nonnegative(), toOffset: z.number().int().nonnegative() }),
+]);
+export type LogChunk = z.infer<typeof LogChunk>;
+
+export const LocalApiEvent = z.discriminatedUnion('type', [
+  /** The whole state again: sent when this client fell too far behind to be sent each delta. */
+  z.object({ type: z.literal('state.snapshot'), state: AgentState }),
+  z.object({ type: z.literal('state.delta'), version: z.number().int().positive(), delta: StateDelta }),
+  z.object({ type: z.literal('progress'), progress: ProgressEvent }),
+  z.object({
+    type: z.literal('log'),
+    subscriptionId: z.string(),
+    slotId: z.string(),
+    deploymentId: z.string(),
+    chunk: LogChunk,
+  }),
+]);
+export type LocalApiEvent = z.infer<typeof LocalApiEvent>;
+export type StateDeltaEvent = Extract<LocalApiEvent, { type: 'state.delta' }>;
+export type LogEvent = Extract<LocalApiEvent, { type: 'log' }>;

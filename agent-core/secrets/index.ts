@@ -1,0 +1,5 @@
+export type { SecretStore } from './secret-store';
+export { KeychainSecretStore } from './keychain-secret-store';
+export { keychainHint } from './keychain-error';
+export { SlotSpecVault } from './spec-vault';
+export { specSecrets, REDACTED } from './spec-secrets';

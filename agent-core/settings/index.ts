@@ -1,0 +1,2 @@
+export { Settings, loadSettings, saveSettings, settingsPath } from './settings';
+export { defaultStoragePath } from './storage-path';

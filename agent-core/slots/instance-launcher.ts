@@ -1,0 +1,87 @@
+import type { CommandPlan } from '../deployments/command-plan';
+import type { DeploymentOutput } from '../logs';
+import { commandLabel, type SlotSpec } from '../protocol';
+import { redactText, runPhase, type PtyProcess } from '../runner';
+import { specSecrets } from '../secrets';
+import type { Store } from '../store';
+import { waitHealthy } from '../traffic';
+import { Instance, type CopyName } from './instance';
+import { ServiceSupervisor } from './service-supervisor';
+
+export const DEFAULT_GRACE_MS = 10_000;
+
+export interface LaunchRequest {
+  store: Store;
+  spec: SlotSpec;
+  deploymentId: string;
+  copy: CopyName;
+  workdir: string;
+  port: number;
+  plan: CommandPlan;
+  output: DeploymentOutput;
+  signal: AbortSignal;
+  progress(step: string, message: string): void;
+  /** Called once the services are started, before the health check: the deployment is `starting`. */
+  onStarting(): void;
+  track(process: PtyProcess): void;
+  onServiceGaveUp(label: string, exitCode: number, lastLines: string): void;
+  onStopped(): void;
+}
+
+/**
+ * Brings one version up in its working copy: the initial commands when the copy has never run
+ * them, the startup commands, then the health check. Anything started is killed again on failure.
+ */
+export async function launchInstance(request: LaunchRequest): Promise<Instance> {
+  const { store, spec, plan, output, signal, progress, copy, port } = request;
+  const secrets = specSecrets(spec);
+  const redact = (text: string): string => redactText(text, secrets);
+  if (!store.slots.getWorkingCopy(spec.id, copy)?.initializedAt) {
+    if (plan.initial.length > 0) {
+      progress('initial', `running ${plan.initial.length} initial command(s)`);
+      await runPhase({ phase: 'initial', commands: plan.initial, execution: 'sequential', spawnOptions: plan.spawnOptions, output, signal, redact });
+    }
+    store.slots.markInitialized(spec.id, copy);
+  }
+  progress('startup', `running ${plan.startup.length} startup command(s)`);
+  const { services } = await runPhase({ phase: 'startup', commands: plan.startup, execution: plan.execution, spawnOptions: plan.spawnOptions, output, signal, redact });
+  const definitions = plan.startup.map((command, index) => {
+    const label = commandLabel(command, 'startup', index);
+    return { label, spawn: plan.spawnOptions(command, label) };
+  });
+  const supervisor = new ServiceSupervisor(
+    definitions.filter((definition) => services.some((service) => service.label === definition.label)),
+    (chunk) => output.write(chunk),
+  );
+  supervisor.on('spawned', request.track);
+  supervisor.on('gave-up', ({ label, exitCode, lastLines }) => request.onServiceGaveUp(label, exitCode, lastLines));
+  supervisor.adopt(services);
+  services.forEach(request.track);
+  request.onStarting();
+  try {
+    const traffic = spec.traffic;
+    if (services.length > 0 && (traffic.mode === 'blue-green' || traffic.publicPort !== undefined || traffic.healthCheck.path)) {
+      progress('health', `waiting for http://127.0.0.1:${port}${traffic.healthCheck.path ?? ''} to answer`);
+      const exited = Promise.race(services.map((service) => service.exited));
+      await waitHealthy({ port, ...traffic.healthCheck, signal, serviceExited: exited, lastOutput: () => redact(supervisor.lastLines()) });
+    }
+  } catch (error) {
+    await supervisor.stopAll(0);
+    throw error;
+  }
+  return new Instance({
+    slotId: spec.id,
+    deploymentId: request.deploymentId,
+    copy,
+    port,
+    workdir: request.workdir,
+    output,
+    supervisor,
+    shutdown: plan.shutdown,
+    spawnOptions: plan.spawnOptions,
+    redact,
+    graceMs: spec.template.stopGraceMs ?? DEFAULT_GRACE_MS,
+    startedAt: Date.now(),
+    onStopped: request.onStopped,
+  });
+}

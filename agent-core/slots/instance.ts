@@ -1,0 +1,90 @@
+import type { DeploymentOutput } from '../logs';
+import type { Color, Command } from '../protocol';
+import { runPhase, type SpawnOptions } from '../runner';
+import { ServiceSupervisor } from './service-supervisor';
+
+export type CopyName = 'single' | Color;
+
+export interface InstanceOptions {
+  slotId: string;
+  deploymentId: string;
+  copy: CopyName;
+  port: number;
+  workdir: string;
+  output: DeploymentOutput;
+  supervisor: ServiceSupervisor;
+  shutdown: readonly Command[];
+  spawnOptions: (command: Command, label: string) => SpawnOptions;
+  redact(text: string): string;
+  graceMs: number;
+  startedAt: number;
+  onStopped(): void;
+}
+
+type InstanceState = 'running' | 'stopping' | 'stopped';
+
+/**
+ * One version of a slot running in one working copy: its services, their supervisor and the
+ * deployment log they write to. It owns its stop: shutdown commands, Ctrl+C, grace, tree kill.
+ */
+export class Instance {
+  private state: InstanceState = 'running';
+  private stopped: Promise<void> | null = null;
+
+  constructor(readonly options: InstanceOptions) {}
+
+  get deploymentId(): string {
+    return this.options.deploymentId;
+  }
+
+  get port(): number {
+    return this.options.port;
+  }
+
+  get copy(): CopyName {
+    return this.options.copy;
+  }
+
+  get isRunning(): boolean {
+    return this.state === 'running';
+  }
+
+  get pids(): number[] {
+    return this.options.supervisor.processes.map((process) => process.pid);
+  }
+
+  /** Runs the shutdown commands (their failure is logged, not fatal), then stops the services. */
+  stop(): Promise<void> {
+    if (!this.stopped) {
+      this.state = 'stopping';
+      this.stopped = this.runStop().finally(() => {
+        this.state = 'stopped';
+      });
+    }
+    return this.stopped;
+  }
+
+  private async runStop(): Promise<void> {
+    const { output, shutdown, spawnOptions, supervisor, graceMs } = this.options;
+    if (shutdown.length > 0) {
+      try {
+        const { services } = await runPhase({
+          phase: 'shutdown',
+          commands: shutdown,
+          execution: 'sequential',
+          spawnOptions,
+          output,
+          signal: AbortSignal.timeout(Math.max(graceMs, 60_000)),
+          redact: this.options.redact,
+        });
+        await Promise.all(services.map((service) => service.stop(graceMs)));
+      } catch (error) {
+        output.write(`\r\n\x1b[33m[berth] shutdown commands failed: ${(error as Error).message}\x1b[0m\r\n`);
+      }
+    }
+    await supervisor.stopAll(graceMs);
+    output.write(`\r\n[berth] stopped\r\n`);
+    await output.close();
+    this.options.onStopped();
+  }
+}

@@ -1,0 +1,485 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { planCommands, type CommandPlan } from '../deployments/command-plan';
+import { DeploymentFailed } from '../deployments/deployment-failed';
+import type { SourcePreparer } from '../deployments/source-preparer';
+import { workingCopyPath } from '../deployments/working-copy';
+import type { AgentEvents } from '../events';
+import { DeploymentOutput, deploymentLogPath, pruneLogs, readLog, slotLogDir, type LogSubscription } from '../logs';
+import { BerthError, toErrorInfo, type Color, type Deployment, type DeploymentTrigger, type SlotSpec, type SlotState, type SlotStatus, type Source } from '../protocol';
+import { processStartTime, redactText, type PtyProcess } from '../runner';
+import { specSecrets } from '../secrets';
+import type { SlotOrigin, SlotRecord, Store } from '../store';
+import { findFreePort } from '../traffic';
+import type { CopyName, Instance } from './instance';
+import { launchInstance } from './instance-launcher';
+import { SlotLogHub, type SlotLogSubscriber } from './slot-log-hub';
+import { assertTransition } from './slot-lifecycle';
+import { SlotQueue } from './slot-queue';
+import { SlotTraffic } from './slot-traffic';
+
+export const DEFAULT_DEPLOY_TIMEOUT_MS = 60 * 60_000;
+const KEPT_LOGS = 20;
+
+export interface SlotContext {
+  storagePath: string;
+  store: Store;
+  events: AgentEvents;
+  sources: SourcePreparer;
+  colorPortRange(): [number, number];
+  publicHost(): string;
+}
+
+export interface DeployRequest {
+  source: Source;
+  promote?: boolean;
+  note?: string | null;
+  commandId?: string | null;
+  trigger: DeploymentTrigger;
+  batch?: { starterBranch: string; branches: string[] };
+}
+
+/** What brings a deployment up: a new one with its request, or an existing one to run again. */
+interface BringUp {
+  deployment: Deployment;
+  request: DeployRequest;
+  /** Put the deployment's source into the working copy first (false: the copy already holds it). */
+  prepareSource: boolean;
+  promote: boolean;
+  preferredCopy?: CopyName;
+  /** A new deployment fails for good; an existing one that does not come up again is only stopped. */
+  fresh: boolean;
+}
+
+/**
+ * One slot: its spec, status, command queue, running instances and public traffic. Every action
+ * goes through the queue, so the commands on one slot run one at a time in the order received.
+ */
+export class SlotController {
+  readonly queue = new SlotQueue();
+  private readonly logHub = new SlotLogHub();
+  private readonly instances = new Map<CopyName, Instance>();
+  private readonly traffic: SlotTraffic;
+  private live: Instance | null = null;
+  private status: SlotStatus;
+
+  constructor(
+    private readonly context: SlotContext,
+    private spec: SlotSpec,
+    readonly origin: SlotOrigin,
+    record: SlotRecord,
+  ) {
+    this.traffic = new SlotTraffic(spec.name);
+    this.status = {
+      slotId: spec.id,
+      name: spec.name,
+      workspace: spec.workspace,
+      // Whatever ran before this agent started is gone; restore() starts it again.
+      status: record.status === 'error' ? 'error' : 'available',
+      liveColor: null,
+      productionDeploymentId: context.store.deployments.production(spec.id)?.id ?? null,
+      previewDeploymentIds: [],
+      url: spec.url ?? null,
+      error: record.error,
+      updatedAt: record.updatedAt,
+    };
+  }
+
+  get id(): string {
+    return this.spec.id;
+  }
+
+  get currentSpec(): SlotSpec {
+    return this.spec;
+  }
+
+  get statusSnapshot(): SlotStatus {
+    return { ...this.status, previewDeploymentIds: [...this.status.previewDeploymentIds] };
+  }
+
+  /** Pids of every service this slot runs now, live color and previews. */
+  get runningPids(): number[] {
+    return [...this.instances.values()].flatMap((instance) => instance.pids);
+  }
+
+  replaceSpec(spec: SlotSpec): void {
+    this.spec = spec;
+    this.setStatus(this.status.status, { url: spec.url ?? null, name: spec.name, workspace: spec.workspace });
+  }
+
+  deploy(request: DeployRequest, jobId: string): Promise<Deployment> {
+    return this.queue.enqueue({
+      id: jobId,
+      label: 'deployment',
+      run: (signal) => {
+        const deployment = this.context.store.deployments.insert({
+          slotId: this.spec.id,
+          source: request.source,
+          trigger: request.trigger,
+          commandId: request.commandId ?? null,
+          note: request.note ?? null,
+          status: 'queued',
+        });
+        this.publish(deployment);
+        return this.bringUp({ deployment, request, prepareSource: true, promote: request.promote ?? true, fresh: true }, signal);
+      },
+    });
+  }
+
+  /** Swaps a preview in, or starts an older deployment again and swaps it in (a rollback). */
+  promote(deploymentId: string, jobId: string, trigger: DeploymentTrigger = 'local'): Promise<Deployment> {
+    return this.queue.enqueue({ id: jobId, label: 'promotion', run: (signal) => this.runPromote(deploymentId, trigger, signal) });
+  }
+
+  /** Promotes an older deployment: by default the production deployment before the current one. */
+  rollback(deploymentId: string | undefined, jobId: string): Promise<Deployment> {
+    return this.queue.enqueue({
+      id: jobId,
+      label: 'rollback',
+      run: (signal) => {
+        const target = deploymentId ? this.requireDeployment(deploymentId) : this.context.store.deployments.previousProduction(this.spec.id);
+        if (!target) throw new BerthError('NOT_FOUND', `slot '${this.spec.name}' has no earlier production deployment to roll back to`);
+        return this.runPromote(target.id, 'rollback', signal);
+      },
+    });
+  }
+
+  start(jobId: string): Promise<SlotStatus> {
+    return this.queue.enqueue({ id: jobId, label: 'start', run: (signal) => this.runStart(signal) });
+  }
+
+  stop(jobId: string): Promise<SlotStatus> {
+    return this.queue.enqueue({ id: jobId, label: 'stop', run: () => this.runStop(true) });
+  }
+
+  restart(jobId: string): Promise<SlotStatus> {
+    return this.queue.enqueue({
+      id: jobId,
+      label: 'restart',
+      run: async (signal) => {
+        await this.runStop(true);
+        return this.runStart(signal);
+      },
+    });
+  }
+
+  /** Agent shutdown or removal: cancels queued work and stops everything, keeping the desired state. */
+  async shutdown(): Promise<void> {
+    await this.queue.cancelAll('interrupted by the agent stopping');
+    await this.runStop(false);
+    await this.traffic.close();
+  }
+
+  /** Deployments of this slot, newest first, soft-deleted ones left out. */
+  deployments(): Deployment[] {
+    return this.context.store.deployments.listForSlot(this.spec.id);
+  }
+
+  /** Soft delete: the deployment leaves every list but stays in the database; production cannot be deleted. */
+  deleteDeployment(deploymentId: string): Deployment {
+    this.requireDeployment(deploymentId);
+    const deployment = this.context.store.deployments.softDelete(this.spec.id, deploymentId);
+    this.publish(deployment);
+    return deployment;
+  }
+
+  /** A deployment's log: the given one, the latest, or the last failed one; `tailBytes` keeps only the end. */
+  async readLogs(request: { deploymentId?: string; which?: 'failure' | 'latest'; tailBytes?: number }): Promise<{ deploymentId: string; text: string; truncated: boolean }> {
+    const deployment = request.deploymentId
+      ? this.requireDeployment(request.deploymentId)
+      : request.which === 'failure'
+        ? this.context.store.deployments.lastFailed(this.spec.id)
+        : (this.deployments()[0] ?? null);
+    if (!deployment) {
+      const what = request.which === 'failure' ? 'no failed deployment' : 'no deployment yet';
+      throw new BerthError('LOG_NOT_AVAILABLE', `slot '${this.spec.name}' has ${what}, so there is no log to show`);
+    }
+    const log = await readLog(deploymentLogPath(this.context.storagePath, this.spec.id, deployment.id), { tailBytes: request.tailBytes });
+    return { deploymentId: deployment.id, ...log };
+  }
+
+  /** Live output of every deployment of this slot that writes from now on. */
+  subscribeLogs(subscriber: SlotLogSubscriber): LogSubscription {
+    return this.logHub.subscribe(subscriber);
+  }
+
+  private async runPromote(deploymentId: string, trigger: DeploymentTrigger, signal: AbortSignal): Promise<Deployment> {
+    const deployment = this.requireDeployment(deploymentId);
+    if (this.live?.deploymentId === deploymentId) return deployment;
+    const preview = [...this.instances.values()].find((instance) => instance.deploymentId === deploymentId);
+    if (preview) return this.goLive(preview, deployment);
+    if (deployment.status === 'failed') {
+      throw new BerthError('INVALID_PAYLOAD', `deployment ${deploymentId} failed, so it cannot be promoted; deploy again instead`);
+    }
+    const copy = this.copyHolding(deploymentId);
+    const request: DeployRequest = { source: deployment.source, trigger, promote: true };
+    return this.bringUp({ deployment, request, prepareSource: copy === null, promote: true, preferredCopy: copy ?? undefined, fresh: false }, signal);
+  }
+
+  /** A working copy that still holds this deployment's version and that can be used now. */
+  private copyHolding(deploymentId: string): CopyName | null {
+    const copies: CopyName[] = this.spec.traffic.mode === 'blue-green' ? ['blue', 'green'] : ['single'];
+    const usable = copies.filter((copy) => this.spec.traffic.mode !== 'blue-green' || this.live?.copy !== copy);
+    return usable.find((copy) => this.context.store.slots.getWorkingCopy(this.spec.id, copy)?.deploymentId === deploymentId) ?? null;
+  }
+
+  private async bringUp(job: BringUp, signal: AbortSignal): Promise<Deployment> {
+    const { store, events } = this.context;
+    const spec = this.spec;
+    const blueGreen = spec.traffic.mode === 'blue-green';
+    let deployment = job.deployment;
+    const trigger = job.request.trigger;
+    store.deployLog.append({ slotId: spec.id, deploymentId: deployment.id, event: 'started', source: deployment.source, trigger });
+    this.setStatus('deploying', { error: null });
+    store.slots.setDesiredState(spec.id, 'running');
+    const output = await this.openOutput(deployment.id);
+    const progress = (step: string, message: string, extra: { branch?: string; outcome?: 'merged' | 'skipped' } = {}): void => {
+      output.write(`\r\n\x1b[36m[berth] ${message}\x1b[0m\r\n`);
+      events.emit('progress', { slotId: spec.id, deploymentId: deployment.id, commandId: job.request.commandId ?? null, step, message, ...extra });
+    };
+    const deadline = spec.template.deployTimeoutMs ?? DEFAULT_DEPLOY_TIMEOUT_MS;
+    const guarded = AbortSignal.any([signal, AbortSignal.timeout(deadline)]);
+    try {
+      if (blueGreen) await this.traffic.listen(spec.traffic.publicPort!, this.context.publicHost());
+      const copy = job.preferredCopy ?? (blueGreen ? this.idleColor() : 'single');
+      if (copy !== 'single') await this.traffic.drained(copy);
+      const port = blueGreen || spec.traffic.publicPort === undefined ? await this.freePort() : spec.traffic.publicPort;
+      const workdir = workingCopyPath(this.context.storagePath, spec, copy);
+      const plan = this.plan(workdir, port, copy, deployment.id, job.request);
+      deployment = this.update(deployment.id, { status: 'preparing', port, color: copy === 'single' ? null : copy, error: null });
+      if (this.instances.has(copy)) {
+        progress('stop', copy === 'single' ? 'stopping the running version to replace it' : `stopping the ${copy} preview to reuse its working copy`);
+        await this.stopInstance(copy);
+      }
+      if (job.prepareSource) {
+        progress('source', describeSource(deployment.source));
+        mkdirSync(workdir, { recursive: true });
+        const prepared = await this.context.sources.prepare({
+          spec,
+          source: deployment.source,
+          workdir,
+          batch: job.request.batch,
+          signal: guarded,
+          onProgress: (step) => progress(step.step, step.message, { branch: step.branch, outcome: step.outcome }),
+        });
+        deployment = this.update(deployment.id, {
+          source: prepared.source,
+          contentHash: prepared.contentHash,
+          commitSubject: prepared.commitSubject,
+          ...(prepared.merged ? { merged: prepared.merged, skipped: prepared.skipped ?? [] } : {}),
+        });
+        store.slots.setWorkingCopyDeployment(spec.id, copy, deployment.id);
+      }
+      deployment = this.update(deployment.id, { status: 'building' });
+      const instance = await launchInstance({
+        store,
+        spec,
+        deploymentId: deployment.id,
+        copy,
+        workdir,
+        port,
+        plan,
+        output,
+        signal: guarded,
+        progress,
+        onStarting: () => (deployment = this.update(deployment.id, { status: 'starting' })),
+        track: (process) => void this.track(process, deployment.id),
+        onServiceGaveUp: (label, exitCode, lastLines) => this.onServiceGaveUp(label, exitCode, lastLines),
+        onStopped: () => this.logHub.detach(deployment.id, output),
+      });
+      this.instances.set(copy, instance);
+      deployment = this.update(deployment.id, { status: 'ready' });
+      if (job.promote) deployment = this.goLive(instance, deployment);
+      else this.setStatus(this.live ? 'running' : 'available', { previewDeploymentIds: this.previewIds() });
+      store.deployLog.append({ slotId: spec.id, deploymentId: deployment.id, event: 'ready', source: deployment.source, trigger });
+      progress('ready', job.promote ? `deployment ${deployment.id} is live` : `preview ${deployment.id} is ready on http://127.0.0.1:${port}`);
+      void this.pruneOldLogs();
+      return deployment;
+    } catch (error) {
+      const timedOut = guarded.aborted && !signal.aborted;
+      const info = toErrorInfo(timedOut ? timeoutError(deadline) : error);
+      const message = redactText(info.message, specSecrets(spec));
+      output.write(`\r\n\x1b[31m[berth] deployment failed: ${message}\x1b[0m\r\n`);
+      await this.closeOutput(deployment.id, output);
+      deployment = this.update(deployment.id, { status: job.fresh ? 'failed' : 'stopped', error: message });
+      store.deployLog.append({ slotId: spec.id, deploymentId: deployment.id, event: info.code === 'CANCELLED' ? 'cancelled' : 'failed', source: deployment.source, trigger, error: message });
+      this.setStatus(this.live ? 'running' : 'error', { error: message });
+      void this.pruneOldLogs();
+      throw new DeploymentFailed(info.code, message, deployment);
+    }
+  }
+
+  /** The swap: the instance becomes live, the database says so in one transaction, the old color drains. */
+  private goLive(instance: Instance, deployment: Deployment): Deployment {
+    const { store } = this.context;
+    const previous = this.live;
+    const previousProduction = store.deployments.production(this.spec.id);
+    this.live = instance;
+    const previousTarget = instance.copy === 'single' ? null : this.traffic.swap(instance.copy, instance.port, instance.deploymentId);
+    const promoted = store.deployments.promote(this.spec.id, deployment.id);
+    this.publish(promoted);
+    if (previousProduction && previousProduction.id !== promoted.id) this.publish(store.deployments.get(previousProduction.id)!);
+    if (previous && previous !== instance) {
+      const stopOld = (): Promise<void> => this.stopInstance(previous.copy);
+      if (previousTarget) void this.traffic.drainThenStop(previousTarget, this.spec.traffic.drainTimeoutMs, stopOld);
+      else void stopOld();
+    }
+    this.setStatus('running', {
+      liveColor: instance.copy === 'single' ? null : instance.copy,
+      productionDeploymentId: promoted.id,
+      previewDeploymentIds: this.previewIds(),
+      error: null,
+    });
+    return promoted;
+  }
+
+  private async runStart(signal: AbortSignal): Promise<SlotStatus> {
+    if (this.live) return this.statusSnapshot;
+    const production = this.context.store.deployments.production(this.spec.id);
+    if (!production) throw new BerthError('NOT_FOUND', `slot '${this.spec.name}' has no deployment to start yet; deploy it first`);
+    const copy = this.copyHolding(production.id);
+    const request: DeployRequest = { source: production.source, trigger: 'local', promote: true };
+    await this.bringUp({ deployment: production, request, prepareSource: copy === null, promote: true, preferredCopy: copy ?? undefined, fresh: false }, signal);
+    return this.statusSnapshot;
+  }
+
+  private async runStop(userRequested: boolean): Promise<SlotStatus> {
+    if (userRequested) this.context.store.slots.setDesiredState(this.spec.id, 'stopped');
+    if (this.instances.size === 0) {
+      if (this.status.status !== 'available') this.setStatus('available', { liveColor: null, previewDeploymentIds: [] });
+      return this.statusSnapshot;
+    }
+    this.setStatus('stopping', {});
+    const target = this.traffic.unavailable(`slot ${this.spec.name} is stopped; start it or deploy to bring it back`);
+    target?.stop();
+    this.live = null;
+    await Promise.all([...this.instances.keys()].map((copy) => this.stopInstance(copy)));
+    this.setStatus('available', { liveColor: null, previewDeploymentIds: [], error: null });
+    return this.statusSnapshot;
+  }
+
+  private async stopInstance(copy: CopyName): Promise<void> {
+    const instance = this.instances.get(copy);
+    if (!instance) return;
+    this.instances.delete(copy);
+    if (this.live === instance) this.live = null;
+    await instance.stop();
+    const deployment = this.context.store.deployments.get(instance.deploymentId);
+    if (deployment?.status === 'ready') this.update(deployment.id, { status: 'stopped' });
+    if (this.status.previewDeploymentIds.includes(instance.deploymentId)) {
+      this.setStatus(this.status.status, { previewDeploymentIds: this.previewIds() });
+    }
+  }
+
+  /** The color a new deployment goes to: the one not live. */
+  private idleColor(): Color {
+    const liveColor = this.live?.copy;
+    if (liveColor === 'blue') return 'green';
+    if (liveColor === 'green') return 'blue';
+    return this.context.store.deployments.production(this.spec.id)?.color === 'blue' ? 'green' : 'blue';
+  }
+
+  private previewIds(): string[] {
+    return [...this.instances.values()].filter((instance) => instance !== this.live).map((instance) => instance.deploymentId);
+  }
+
+  private onServiceGaveUp(label: string, exitCode: number, lastLines: string): void {
+    const message = redactText(
+      `service '${label}' exited with code ${exitCode} and was restarted 3 times in 5 minutes; it stays down. Last lines:\n${lastLines}`,
+      specSecrets(this.spec),
+    );
+    this.context.events.error(message, this.spec.id);
+    this.setStatus('error', { error: message });
+  }
+
+  private async track(process: PtyProcess, deploymentId: string): Promise<void> {
+    const startTime = await processStartTime(process.pid);
+    if (startTime === null) return;
+    this.context.store.processes.record({ pid: process.pid, startTime, slotId: this.spec.id, deploymentId, label: process.label });
+    process.once('exit', () => this.context.store.processes.remove(process.pid, startTime));
+  }
+
+  private requireDeployment(deploymentId: string): Deployment {
+    const deployment = this.context.store.deployments.get(deploymentId);
+    if (!deployment || deployment.slotId !== this.spec.id) {
+      throw new BerthError('NOT_FOUND', `slot '${this.spec.name}' has no deployment ${deploymentId}`);
+    }
+    return deployment;
+  }
+
+  private plan(workdir: string, port: number, copy: CopyName, deploymentId: string, request: DeployRequest): CommandPlan {
+    const scriptDir = join(this.context.storagePath, 'tmp', 'scripts');
+    return planCommands({
+      spec: this.spec,
+      storagePath: this.context.storagePath,
+      workdir,
+      scriptDir,
+      port,
+      color: copy,
+      deploymentId,
+      gitBranch: request.source.kind === 'git' ? request.source.branch : request.batch?.starterBranch,
+      starterBranch: request.batch?.starterBranch,
+    });
+  }
+
+  private freePort(): Promise<number> {
+    const publicPort = this.spec.traffic.publicPort;
+    return findFreePort({ range: this.context.colorPortRange(), exclude: publicPort === undefined ? [] : [publicPort] });
+  }
+
+  private async openOutput(deploymentId: string): Promise<DeploymentOutput> {
+    const output = await DeploymentOutput.open({ storagePath: this.context.storagePath, slotId: this.spec.id, deploymentId, secrets: specSecrets(this.spec) });
+    this.logHub.attach(deploymentId, output);
+    return output;
+  }
+
+  private async closeOutput(deploymentId: string, output: DeploymentOutput): Promise<void> {
+    await output.close();
+    this.logHub.detach(deploymentId, output);
+  }
+
+  /** Keeps the newest deployments' logs and the last failure's, so a chatty slot never fills the disk. */
+  private async pruneOldLogs(): Promise<void> {
+    const { deployments } = this.context.store;
+    const all = deployments.listForSlot(this.spec.id, { includeDeleted: true });
+    const keep = all.slice(0, KEPT_LOGS).map((deployment) => deployment.id);
+    const lastFailed = deployments.lastFailed(this.spec.id);
+    if (lastFailed) keep.push(lastFailed.id);
+    for (const instance of this.instances.values()) keep.push(instance.deploymentId);
+    await pruneLogs(slotLogDir(this.context.storagePath, this.spec.id), { keep }).catch((error: Error) =>
+      this.context.events.warn(`could not prune old logs: ${error.message}`, this.spec.id),
+    );
+  }
+
+  private update(id: string, changes: Parameters<Store['deployments']['update']>[1]): Deployment {
+    const deployment = this.context.store.deployments.update(id, changes);
+    this.publish(deployment);
+    return deployment;
+  }
+
+  private publish(deployment: Deployment): void {
+    this.context.events.emit('deployment.update', deployment);
+  }
+
+  private setStatus(status: SlotState, changes: Partial<Omit<SlotStatus, 'status' | 'slotId'>>): void {
+    if (status !== this.status.status) assertTransition(this.spec.id, this.status.status, status);
+    this.status = { ...this.status, ...changes, status, updatedAt: new Date().toISOString() };
+    this.context.store.slots.setStatus(this.spec.id, status, this.status.liveColor, this.status.error);
+    this.context.events.emit('slot.status', this.statusSnapshot);
+  }
+}
+
+function describeSource(source: Source): string {
+  switch (source.kind) {
+    case 'git':
+      return `checking out ${source.commit ? `commit ${source.commit}` : `branch '${source.branch}'`}`;
+    case 'directory':
+      return `taking a snapshot of ${source.path}`;
+    case 'snapshot':
+      return `extracting snapshot ${source.contentHash}`;
+  }
+}
+
+function timeoutError(deadlineMs: number): BerthError {
+  return new BerthError('COMMAND_FAILED', `the deployment did not finish within ${Math.round(deadlineMs / 60_000)} min (template.deployTimeoutMs); it was stopped`);
+}

@@ -1,0 +1,54 @@
+import { BerthError, type Repository } from '../protocol';
+import { assertBranchName, assertCommitId, remoteRef } from './git-names';
+import { checkoutCommit, fetchBranches, headCommit, openWorkingCopy, resolveCommit, type WorkingCopy } from './git-working-copy';
+import type { SourceProgressListener } from './source-progress';
+
+export interface GitSourceRequest {
+  /** The slot's working copy (or one color's); created on first use. */
+  workdir: string;
+  repository: Repository;
+  branch: string;
+  /** Deploy this commit instead of the branch's head. */
+  commit?: string | null;
+  signal?: AbortSignal;
+  onProgress?: SourceProgressListener;
+}
+
+export interface GitSourceResult {
+  commit: string;
+  branch: string;
+  subject: string;
+  /** True when this working copy had never been checked out before: its initial commands have not run. */
+  firstCheckout: boolean;
+}
+
+/** Brings `workdir` to the head of `branch` on origin (or to `commit`), keeping ignored build output. */
+export async function prepareGitSource(request: GitSourceRequest): Promise<GitSourceResult> {
+  const { branch, commit, onProgress } = request;
+  assertBranchName(branch);
+  if (commit) assertCommitId(commit);
+
+  const copy = await openWorkingCopy(request.workdir, request.repository, request.signal);
+  onProgress?.({ step: 'fetch', message: `fetching ${branch} from origin` });
+  const { missing } = await fetchBranches(copy, [branch]);
+  if (missing.length > 0) throw new BerthError('SOURCE_FAILED', `branch '${branch}' not found on origin`);
+
+  const target = commit ? await fetchCommit(copy, commit, branch) : await resolveCommit(copy, remoteRef(branch));
+  if (target === null) throw new BerthError('SOURCE_FAILED', `branch '${branch}' not found on origin`);
+  await checkoutCommit(copy, branch, target);
+  const head = await headCommit(copy);
+  onProgress?.({ step: 'checkout', message: `checked out ${branch} at ${head.commit.slice(0, 12)}: ${head.subject}` });
+  return { commit: head.commit, branch, subject: head.subject, firstCheckout: copy.firstCheckout };
+}
+
+// A commit that is no longer on the branch (a force push) can still be fetched by its full id.
+async function fetchCommit(copy: WorkingCopy, commit: string, branch: string): Promise<string> {
+  const known = await resolveCommit(copy, commit);
+  if (known !== null) return known;
+  await copy.git.attempt(['fetch', '--no-tags', '--no-recurse-submodules', 'origin', commit]);
+  const fetched = await resolveCommit(copy, commit);
+  if (fetched === null) {
+    throw new BerthError('SOURCE_FAILED', `commit ${commit} not found on origin (it is not on branch '${branch}')`);
+  }
+  return fetched;
+}

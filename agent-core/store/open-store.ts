@@ -1,0 +1,79 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { BerthError } from '../protocol';
+import { DeployLogRepository } from './deploy-log-repository';
+import { DeploymentRepository } from './deployment-repository';
+import { makeDurable, type Durable } from './durable';
+import { migrate } from './migrate';
+import { MIGRATIONS, type Migration } from './migrations';
+import { ProcessRepository } from './process-repository';
+import { SlotRepository } from './slot-repository';
+
+export const DATABASE_FILE = 'berth.db';
+
+export interface StoreOptions {
+  /** How long a statement waits for another process's write lock before failing. */
+  busyTimeoutMs?: number;
+  /** The schema steps to apply: MIGRATIONS, or (in tests) MIGRATIONS with steps appended. */
+  migrations?: readonly Migration[];
+}
+
+export interface Store {
+  /** Full path of berth.db. */
+  readonly path: string;
+  readonly db: Database.Database;
+  readonly slots: SlotRepository;
+  readonly deployments: DeploymentRepository;
+  readonly deployLog: DeployLogRepository;
+  readonly processes: ProcessRepository;
+  readonly durable: Durable;
+  close(): void;
+}
+
+/** Opens (creating it when needed) `{storagePath}/berth.db` and brings its schema up to date. */
+export function openStore(storagePath: string, options: StoreOptions = {}): Store {
+  const path = join(storagePath, DATABASE_FILE);
+  let db: Database.Database;
+  try {
+    mkdirSync(storagePath, { recursive: true });
+    db = new Database(path);
+  } catch (error) {
+    throw cannotOpen(path, error);
+  }
+  try {
+    db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 5_000}`);
+    const mode = db.pragma('journal_mode = WAL', { simple: true });
+    if (mode !== 'wal') {
+      throw new BerthError(
+        'INTERNAL',
+        `The database at ${path} cannot use write-ahead logging (journal mode ${String(mode)}); choose a storage path on a local disk.`,
+      );
+    }
+    db.pragma('synchronous = NORMAL');
+    db.pragma('foreign_keys = ON');
+    migrate(db, options.migrations ?? MIGRATIONS, path);
+  } catch (error) {
+    db.close();
+    throw error instanceof BerthError ? error : cannotOpen(path, error);
+  }
+  const durable = makeDurable(db);
+  return {
+    path,
+    db,
+    slots: new SlotRepository(db),
+    deployments: new DeploymentRepository(db),
+    deployLog: new DeployLogRepository(db, durable),
+    processes: new ProcessRepository(db),
+    durable,
+    close: () => db.close(),
+  };
+}
+
+function cannotOpen(path: string, error: unknown): BerthError {
+  const reason = error instanceof Error ? error.message : String(error);
+  return new BerthError(
+    'INTERNAL',
+    `Berth could not open its database at ${path}: ${reason}. Check that the storage path exists, is writable and is not used by another program.`,
+  );
+}

@@ -1,0 +1,101 @@
+import { request, type IncomingMessage } from 'node:http';
+import type { Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
+import { downstreamResponseHeaders, responseHead, upstreamRequestHeaders, type ForwardingOptions } from './forwarding-headers';
+import { unreachableReason, type Upstream } from './forward-request';
+import { writePlain } from './plain-response';
+
+export interface UpgradeTracking {
+  /** The app switched protocols: the two sockets are now one tunnel, open until either side closes. */
+  tunnelOpened(client: Duplex, app: Socket): void;
+  tunnelClosed(client: Duplex): void;
+  /** The handshake is over, whatever its outcome; called after tunnelOpened when there is a tunnel. */
+  handshakeSettled(): void;
+}
+
+function joinTunnel(client: Duplex, app: Socket, tracking: UpgradeTracking): void {
+  let open = true;
+  const close = (): void => {
+    client.destroy();
+    app.destroy();
+    if (open) {
+      open = false;
+      tracking.tunnelClosed(client);
+    }
+  };
+  client.on('error', close);
+  app.on('error', close);
+  client.once('close', close);
+  app.once('close', close);
+  app.setNoDelay(true);
+  client.pipe(app);
+  app.pipe(client);
+}
+
+/**
+ * Forwards an upgrade request (WebSocket) to `upstream` with the forwarding headers, relays the
+ * app's answer, and on 101 pipes the raw sockets together: frames are not parsed, so any
+ * protocol the app speaks after the switch works.
+ */
+export function forwardUpgrade(
+  upstream: Upstream,
+  req: IncomingMessage,
+  client: Duplex,
+  head: Buffer,
+  options: ForwardingOptions,
+  tracking: UpgradeTracking,
+): void {
+  let settled = false;
+  const settle = (): void => {
+    if (settled) return;
+    settled = true;
+    tracking.handshakeSettled();
+  };
+  const upstreamReq = request({
+    host: upstream.host,
+    port: upstream.port,
+    method: req.method,
+    path: req.url,
+    headers: upstreamRequestHeaders(req, options, req.headers.upgrade ?? 'websocket'),
+    // A tunnel holds its connection for good, so it gets its own rather than one from the pool.
+    agent: false,
+  });
+  const abandon = (): void => {
+    upstreamReq.destroy();
+    settle();
+  };
+  client.on('error', abandon);
+  client.once('close', abandon);
+
+  upstreamReq.once('error', (error: NodeJS.ErrnoException) => {
+    writePlain(client, 502, unreachableReason(error, upstream));
+    settle();
+  });
+
+  upstreamReq.once('response', (upstreamRes: IncomingMessage) => {
+    const headers = downstreamResponseHeaders(upstreamRes.rawHeaders);
+    headers.push('Connection', 'close');
+    client.write(responseHead(upstreamRes.statusCode!, upstreamRes.statusMessage ?? '', headers));
+    upstreamRes.once('error', () => client.destroy());
+    upstreamRes.pipe(client);
+    settle();
+  });
+
+  upstreamReq.once('upgrade', (upstreamRes: IncomingMessage, app: Socket, appHead: Buffer) => {
+    client.off('error', abandon);
+    client.off('close', abandon);
+    if (client.destroyed) {
+      app.destroy();
+      settle();
+      return;
+    }
+    client.write(responseHead(101, upstreamRes.statusMessage ?? 'Switching Protocols', upstreamRes.rawHeaders));
+    if (appHead.length > 0) client.write(appHead);
+    if (head.length > 0) app.write(head);
+    tracking.tunnelOpened(client, app);
+    joinTunnel(client, app, tracking);
+    settle();
+  });
+
+  upstreamReq.end();
+}

@@ -1,0 +1,50 @@
+import { createServer } from 'node:net';
+import { BerthError } from '../protocol';
+
+export interface FindFreePortOptions {
+  /** Inclusive bounds (settings.colorPortRange). */
+  range: readonly [number, number];
+  /** Ports never handed out: the slot's publicPort, ports the other colors hold. */
+  exclude?: readonly number[];
+  host?: string;
+}
+
+/** Whether `port` can be bound on `host` right now: the only test that the OS agrees with. */
+export function isPortFree(port: number, host = '127.0.0.1'): Promise<boolean> {
+  return new Promise((resolve) => {
+    const probe = createServer();
+    probe.unref();
+    probe.once('error', () => resolve(false));
+    probe.listen({ port, host, exclusive: true }, () => probe.close(() => resolve(true)));
+  });
+}
+
+/**
+ * A port in `range` that nothing listens on, checked by binding it. The search starts at a random
+ * place in the range so that two deployments starting together rarely probe the same ports.
+ */
+export async function findFreePort({ range, exclude = [], host = '127.0.0.1' }: FindFreePortOptions): Promise<number> {
+  const [from, to] = range;
+  if (!Number.isInteger(from) || !Number.isInteger(to) || from < 1 || to > 65_535 || from > to) {
+    throw new BerthError('INVALID_PAYLOAD', `the color port range ${from}–${to} is not a range of ports (1–65535); fix colorPortRange`);
+  }
+  const size = to - from + 1;
+  const start = Math.floor(Math.random() * size);
+  const skip = new Set(exclude);
+  for (let i = 0; i < size; i++) {
+    const port = from + ((start + i) % size);
+    if (!skip.has(port) && (await isPortFree(port, host))) return port;
+  }
+  throw new BerthError(
+    'PORT_IN_USE',
+    `every port from ${from} to ${to} on ${host} is in use or reserved; stop what holds them or widen colorPortRange`,
+  );
+}
+
+/** Throws PORT_IN_USE naming the port and the setting to change when `port` cannot be bound on `host`. */
+export async function assertPortFree(port: number, host = '0.0.0.0', setting = 'publicPort'): Promise<void> {
+  if (!(await isPortFree(port, host))) {
+    const what = setting === 'publicPort' ? 'public port' : 'port';
+    throw new BerthError('PORT_IN_USE', `${what} ${port} is already in use by another program; free it or choose another ${setting}`);
+  }
+}

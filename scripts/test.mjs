@@ -1,0 +1,110 @@
+// `npm test`: Debian packages, lint, typecheck, vitest (with a real keychain on Linux), Playwright e2e;
+// ends with exactly one line `N passed, N failed, N skipped` over every runner.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ensurePackages, systemPackages } from './system-packages.mjs';
+import { cliOf, root } from './tool-paths.mjs';
+
+const reports = join(root, '.tmp', 'reports');
+const vitestReport = join(reports, 'vitest.json');
+const playwrightReport = join(reports, 'playwright.json');
+const totals = { passed: 0, failed: 0, skipped: 0 };
+const failedChecks = [];
+
+function run(label, command, args) {
+  console.log(`\n▶ ${label}`);
+  return spawnSync(command, args, { cwd: root, stdio: 'inherit' }).status === 0;
+}
+
+function check(label, ok) {
+  if (ok) return;
+  totals.failed += 1;
+  failedChecks.push(label);
+}
+
+function readJson(path) {
+  try {
+    return JSON.parse(readFileSync(path, 'utf8'));
+  } catch {
+    return undefined;
+  }
+}
+
+function lint() {
+  check('lint', run('lint', process.execPath, [cliOf('eslint'), '.']));
+}
+
+// One tsc run per layer tsconfig, all of them even after a failure, so every broken layer is shown.
+function typecheck() {
+  const script = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).scripts.typecheck;
+  for (const [, project] of script.matchAll(/tsc -p (\S+)/g)) {
+    check(`typecheck ${project}`, run(`typecheck ${project}`, process.execPath, [cliOf('typescript', 'tsc'), '-p', project]));
+  }
+}
+
+function hasCommand(name) {
+  return spawnSync('sh', ['-c', `command -v ${name}`], { stdio: 'ignore' }).status === 0;
+}
+
+function vitest() {
+  rmSync(vitestReport, { force: true });
+  const args = [
+    cliOf('vitest'), 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${vitestReport}`,
+    ...process.argv.slice(2),
+  ];
+  let ok;
+  if (process.platform === 'linux' && hasCommand('dbus-run-session') && hasCommand('gnome-keyring-daemon')) {
+    // A private session bus and a throwaway keyring, unlocked, so keytar talks to a real Secret Service.
+    const keyringHome = mkdtempSync(join(tmpdir(), 'berth-keyring-'));
+    const script = 'printf %s berth-test | XDG_DATA_HOME="$0" gnome-keyring-daemon --unlock --components=secrets >/dev/null && exec "$@"';
+    ok = run('vitest (private D-Bus session, unlocked gnome-keyring)', 'dbus-run-session', ['--', 'bash', '-c', script, keyringHome, process.execPath, ...args]);
+    rmSync(keyringHome, { recursive: true, force: true });
+  } else {
+    ok = run('vitest', process.execPath, args);
+  }
+  const report = readJson(vitestReport);
+  let failed = 0;
+  if (report) {
+    totals.passed += report.numPassedTests;
+    totals.skipped += report.numPendingTests + report.numTodoTests;
+    // A file that fails to load has no failed test, yet it failed.
+    const brokenFiles = report.testResults.filter((file) => file.status === 'failed' && !file.assertionResults.some((test) => test.status === 'failed'));
+    failed = report.numFailedTests + brokenFiles.length;
+  }
+  // Unhandled errors fail the run without failing a test: count the run itself then.
+  if (!ok && failed === 0) failed = 1;
+  totals.failed += failed;
+  if (failed > 0) failedChecks.push('vitest');
+}
+
+function specsIn(folder) {
+  if (!existsSync(folder)) return [];
+  return readdirSync(folder, { recursive: true }).filter((name) => String(name).endsWith('.spec.ts'));
+}
+
+function playwright() {
+  if (specsIn(join(root, 'test', 'e2e')).length === 0) return;
+  rmSync(playwrightReport, { force: true });
+  const ok = run('playwright e2e', process.execPath, [cliOf('@playwright/test', 'playwright'), 'test', '--project=e2e']);
+  const stats = readJson(playwrightReport)?.stats;
+  let failed = 0;
+  if (stats) {
+    totals.passed += stats.expected + stats.flaky;
+    totals.skipped += stats.skipped;
+    failed = stats.unexpected;
+  }
+  if (!ok && failed === 0) failed = 1;
+  totals.failed += failed;
+  if (failed > 0) failedChecks.push('playwright');
+}
+
+if (!ensurePackages(systemPackages.test, 'the tests')) process.exit(1);
+lint();
+typecheck();
+vitest();
+playwright();
+console.log(failedChecks.length > 0 ? `\nFailed: ${failedChecks.join(', ')}` : '');
+console.log(`${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped`);
+process.exitCode = totals.failed > 0 ? 1 : 0;

@@ -1,0 +1,55 @@
+import { join } from 'node:path';
+import { afterEach } from 'vitest';
+import type { Command, CommandType } from '../../agent-core/protocol';
+import { buildEnvironment } from '../../agent-core/runner/environment';
+import type { CommandContext } from '../../agent-core/runner/phase-runner';
+import type { PtyProcess } from '../../agent-core/runner/pty-process';
+import { makeTempDir } from '../fixtures/temp-dir';
+
+/** An output sink that keeps everything, for assertions. */
+export class OutputBuffer {
+  text = '';
+  write(chunk: string): void {
+    this.text += chunk;
+  }
+}
+
+export function command(type: CommandType, script: string, extra: Partial<Command> = {}): Command {
+  return { type, arguments: script, ...extra };
+}
+
+/** A temp folder and a spawn context rooted in it; folders, processes and pids left behind are cleaned after each test. */
+export function useWorkspace() {
+  const folders: Array<() => void> = [];
+  const processes: PtyProcess[] = [];
+  const pids: number[] = [];
+  afterEach(async () => {
+    await Promise.allSettled(processes.splice(0).map((child) => child.kill()));
+    for (const pid of pids.splice(0)) {
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        // gone already, as it should be
+      }
+    }
+    for (const cleanup of folders.splice(0)) cleanup();
+  });
+  return {
+    folder(): string {
+      const temp = makeTempDir('berth-runner-');
+      folders.push(temp.cleanup);
+      return temp.path;
+    },
+    context(cwd: string, env: Record<string, string> = {}): CommandContext {
+      return { cwd, env: buildEnvironment(process.env, env), scriptDir: join(cwd, '.berth-scripts') };
+    },
+    track<T extends PtyProcess>(child: T): T {
+      processes.push(child);
+      return child;
+    },
+    trackPid(pid: number): number {
+      pids.push(pid);
+      return pid;
+    },
+  };
+}

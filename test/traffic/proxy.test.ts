@@ -1,0 +1,185 @@
+import { Agent, request } from 'node:http';
+import { createServer, type Server } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { BerthError } from '../../agent-core/protocol';
+import { SlotProxy, Target } from '../../agent-core/traffic';
+import { startHttpApp, type HttpApp } from '../fixtures/http-app';
+import { httpRequest } from '../fixtures/http-request';
+
+const cleanups: Array<() => unknown> = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+async function app(color = 'blue', version = 'v1'): Promise<HttpApp> {
+  const started = await startHttpApp({ color, version });
+  cleanups.push(() => started.close());
+  return started;
+}
+
+function healthyTarget(upstream: { port: number }, color: 'blue' | 'green' = 'blue'): Target {
+  const target = new Target({ port: upstream.port, color, deploymentId: `dep_${color}` });
+  target.markHealthy();
+  cleanups.push(() => target.stop());
+  return target;
+}
+
+async function proxyTo(target: Target | null): Promise<{ proxy: SlotProxy; origin: string }> {
+  const proxy = new SlotProxy({ name: 'slot qa-1' });
+  const port = await proxy.listen({ port: 0, host: '127.0.0.1' });
+  cleanups.push(() => proxy.close());
+  if (target) proxy.setTarget(target);
+  return { proxy, origin: `http://127.0.0.1:${port}` };
+}
+
+function openWebSocket(url: string): Promise<WebSocket> {
+  return new Promise((resolve, reject) => {
+    const socket = new WebSocket(url);
+    cleanups.push(() => socket.terminate());
+    socket.once('open', () => resolve(socket));
+    socket.once('error', reject);
+    socket.once('unexpected-response', (_req, res) => reject(new Error(`upgrade answered ${res.statusCode}`)));
+  });
+}
+
+function nextMessage(socket: WebSocket): Promise<string> {
+  return new Promise((resolve) => socket.once('message', (data) => resolve(data.toString())));
+}
+
+describe('proxy', () => {
+  it('sends requests to the live color and tells the app who asked', async () => {
+    const blue = await app();
+    const { origin } = await proxyTo(healthyTarget(blue));
+
+    const hello = await httpRequest(`${origin}/`);
+    expect(hello).toMatchObject({ status: 200, body: 'blue v1\n' });
+    expect(hello.headers['x-app-color']).toBe('blue');
+
+    const seen = await httpRequest(`${origin}/headers`, {
+      headers: { 'X-Forwarded-For': '6.6.6.6', Connection: 'keep-alive, X-Hop', 'X-Hop': 'secret', 'X-Kept': 'yes' },
+    });
+    const headers = JSON.parse(seen.body) as Record<string, string>;
+    expect(headers['x-forwarded-for']).toBe('127.0.0.1');
+    expect(headers['x-forwarded-proto']).toBe('http');
+    expect(headers['x-forwarded-host']).toBe(new URL(origin).host);
+    expect(headers.host).toBe(new URL(origin).host);
+    expect(headers['x-kept']).toBe('yes');
+    expect(headers['x-hop']).toBeUndefined();
+  });
+
+  it('keeps connections to the app alive across requests', async () => {
+    const blue = await app();
+    const { origin } = await proxyTo(healthyTarget(blue));
+    const agent = new Agent({ keepAlive: true, maxSockets: 4 });
+    cleanups.push(() => agent.destroy());
+
+    for (let i = 0; i < 40; i++) expect((await httpRequest(`${origin}/`, { agent })).status).toBe(200);
+    expect(blue.requests).toBe(40);
+    expect(blue.connections).toBe(1);
+  });
+
+  it('streams request and response bodies instead of buffering them', async () => {
+    const blue = await app();
+    const { origin } = await proxyTo(healthyTarget(blue));
+
+    // The echo of the first chunk arrives while the request body is still open: nothing waited for the whole body.
+    const echoed = await new Promise<string>((resolve, reject) => {
+      const req = request(`${origin}/echo`, { method: 'POST', headers: { 'Content-Type': 'text/plain' } }, (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => {
+          text += chunk;
+          if (text === 'first;') req.end('second');
+        });
+        res.once('end', () => resolve(text));
+        res.once('error', reject);
+      });
+      req.once('error', reject);
+      req.flushHeaders();
+      req.write('first;');
+    });
+    expect(echoed).toBe('first;second');
+
+    const big = await httpRequest(`${origin}/big?bytes=${8 * 1024 * 1024 + 3}`);
+    expect(big.status).toBe(200);
+    expect(big.body.length).toBe(8 * 1024 * 1024 + 3);
+  });
+
+  it('answers 503 with Retry-After and a reason while no color is healthy', async () => {
+    const { proxy, origin } = await proxyTo(null);
+
+    const starting = await httpRequest(`${origin}/`, { timeoutMs: 5_000 });
+    expect(starting.status).toBe(503);
+    expect(starting.headers['retry-after']).toBe('5');
+    expect(starting.headers['content-type']).toMatch(/^text\/plain/);
+    expect(starting.body).toMatch(/no healthy instance/);
+
+    proxy.setTarget(null, 'slot qa-1 is stopped');
+    const stopped = await httpRequest(`${origin}/`, { timeoutMs: 5_000 });
+    expect(stopped).toMatchObject({ status: 503, body: 'Berth: slot qa-1 is stopped\n' });
+
+    await expect(openWebSocket(`${origin.replace('http', 'ws')}/ws`)).rejects.toThrow('upgrade answered 503');
+  });
+
+  it('answers 502 with a reason when the live color does not listen', async () => {
+    const gone = await startHttpApp();
+    await gone.close();
+    const { origin } = await proxyTo(healthyTarget(gone));
+
+    const answer = await httpRequest(`${origin}/`, { timeoutMs: 5_000 });
+    expect(answer.status).toBe(502);
+    expect(answer.body).toContain(`the blue instance (port ${gone.port}) refused the connection`);
+
+    await expect(openWebSocket(`${origin.replace('http', 'ws')}/ws`)).rejects.toThrow('upgrade answered 502');
+  });
+
+  it('answers 502 when the app closes the connection without answering', async () => {
+    const blue = await app();
+    const { origin } = await proxyTo(healthyTarget(blue));
+
+    const answer = await httpRequest(`${origin}/drop`, { timeoutMs: 5_000 });
+    expect(answer.status).toBe(502);
+    expect(answer.body).toContain('closed the connection without answering');
+  });
+
+  it('refuses a public port another program holds, saying which and what to change', async () => {
+    const holder: Server = createServer();
+    await new Promise<void>((resolve) => holder.listen(0, '127.0.0.1', resolve));
+    cleanups.push(() => new Promise((resolve) => holder.close(resolve)));
+    const port = (holder.address() as { port: number }).port;
+
+    const proxy = new SlotProxy();
+    const failure = await proxy.listen({ port, host: '127.0.0.1' }).catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(BerthError);
+    expect(failure).toMatchObject({
+      code: 'PORT_IN_USE',
+      message: `public port ${port} is already in use by another program; free it or choose another publicPort`,
+    });
+  });
+
+  it('proxies WebSocket connections to the live color and relays a refused upgrade', async () => {
+    const blue = await app();
+    const target = healthyTarget(blue);
+    const { origin } = await proxyTo(target);
+    const ws = origin.replace('http', 'ws');
+
+    const socket = await openWebSocket(`${ws}/ws`);
+    const reply = nextMessage(socket);
+    socket.send('hello');
+    expect(await reply).toBe('blue:hello');
+    expect(target.openWebSockets).toBe(1);
+
+    await expect(openWebSocket(`${ws}/elsewhere`)).rejects.toThrow('upgrade answered 404');
+  });
+
+  it('only lets a healthy target take traffic', async () => {
+    const blue = await app();
+    const { proxy } = await proxyTo(null);
+    const starting = new Target({ port: blue.port, color: 'blue', deploymentId: 'dep_1' });
+    cleanups.push(() => starting.stop());
+
+    expect(() => proxy.setTarget(starting)).toThrow(/blue target is adding/);
+    expect(proxy.target).toBeNull();
+  });
+});
