@@ -1,3 +1,4 @@
+import type { OutputSink } from '../runner/output-sink';
 import { Redactor } from '../runner/redactor';
 import { LogFanout, type LogSubscriber, type LogSubscription, type SubscribeOptions } from './log-fanout';
 import { LogFile } from './log-file';
@@ -19,7 +20,7 @@ export interface DeploymentOutputOptions {
  * Where a deployment's terminal output goes: every chunk is redacted, appended to the deployment's
  * log file and handed to live subscribers, with the byte offset it has in the log.
  */
-export class DeploymentOutput {
+export class DeploymentOutput implements OutputSink {
   private closing: Promise<void> | null = null;
 
   private constructor(

@@ -32,6 +32,8 @@ export const HealthCheck = z.object({
   timeoutMs: z.number().int().positive().default(30_000),
   intervalMs: z.number().int().positive().default(1_000),
   checkTimeoutMs: z.number().int().positive().default(5_000),
+  /** Berth extension: how often the live color is checked between deployments. */
+  watchIntervalMs: z.number().int().positive().default(30_000),
 });
 export type HealthCheck = z.infer<typeof HealthCheck>;
 

@@ -1,6 +1,7 @@
 import type { DeploymentOutput } from '../logs';
 import type { Color, Command } from '../protocol';
 import { runPhase, type SpawnOptions } from '../runner';
+import { LiveWatch, type LiveWatchEvents } from './live-watch';
 import { ServiceSupervisor } from './service-supervisor';
 
 export type CopyName = 'single' | Color;
@@ -30,6 +31,7 @@ type InstanceState = 'running' | 'stopping' | 'stopped';
 export class Instance {
   private state: InstanceState = 'running';
   private stopped: Promise<void> | null = null;
+  private watch: LiveWatch | null = null;
 
   constructor(readonly options: InstanceOptions) {}
 
@@ -53,10 +55,28 @@ export class Instance {
     return this.options.supervisor.processes.map((process) => process.pid);
   }
 
+  /** Checks this instance every intervalMs while it is live; see LiveWatch. */
+  startWatch(path: string | null | undefined, expectStatus: number, intervalMs: number, events: LiveWatchEvents): void {
+    this.stopWatch();
+    this.watch = new LiveWatch({ port: this.port, path, expectStatus }, intervalMs, events);
+    this.watch.start();
+  }
+
+  stopWatch(): void {
+    this.watch?.stop();
+    this.watch = null;
+  }
+
+  /** Restarts the services under the restart policy, as if they had crashed. */
+  recycle(): Promise<void> {
+    return this.options.supervisor.recycle();
+  }
+
   /** Runs the shutdown commands (their failure is logged, not fatal), then stops the services. */
   stop(): Promise<void> {
     if (!this.stopped) {
       this.state = 'stopping';
+      this.stopWatch();
       this.stopped = this.runStop().finally(() => {
         this.state = 'stopped';
       });

@@ -50,6 +50,11 @@ export class ServiceSupervisor extends EventEmitter<SupervisorEvents> {
     for (const process of processes) this.watch(process);
   }
 
+  /** Kills the services as a crash would: the restart policy brings them back (or gives up). */
+  async recycle(): Promise<void> {
+    await Promise.all(this.processes.map((process) => process.kill()));
+  }
+
   /** Stops watching and stops every service: Ctrl+C, then the whole tree after graceMs. */
   async stopAll(graceMs: number): Promise<void> {
     this.stopping = true;

@@ -319,8 +319,12 @@ export class SlotController {
     const promoted = store.deployments.promote(this.spec.id, deployment.id);
     this.publish(promoted);
     if (previousProduction && previousProduction.id !== promoted.id) this.publish(store.deployments.get(previousProduction.id)!);
+    previous?.stopWatch();
+    this.watchLive(instance);
     if (previous && previous !== instance) {
-      const stopOld = (): Promise<void> => this.stopInstance(previous.copy);
+      // The old instance leaves the slot's instances at once: it only finishes what it has in flight.
+      this.instances.delete(previous.copy);
+      const stopOld = (): Promise<void> => this.retire(previous);
       if (previousTarget) void this.traffic.drainThenStop(previousTarget, this.spec.traffic.drainTimeoutMs, stopOld);
       else void stopOld();
     }
@@ -331,6 +335,25 @@ export class SlotController {
       error: null,
     });
     return promoted;
+  }
+
+  /** Between deployments the live color stays watched; three failed checks restart its service. */
+  private watchLive(instance: Instance): void {
+    const { traffic } = this.spec;
+    if (traffic.mode !== 'blue-green' && traffic.publicPort === undefined && !traffic.healthCheck.path) return;
+    const color = instance.copy === 'single' ? '' : ` (${instance.copy})`;
+    instance.startWatch(traffic.healthCheck.path, traffic.healthCheck.expectStatus, traffic.healthCheck.watchIntervalMs, {
+      onUnhealthy: (reason) => {
+        const message = `the live instance${color} stopped answering its health check: ${reason}; its service is being restarted`;
+        this.context.events.error(message, this.spec.id);
+        if (this.live === instance) this.setStatus('error', { error: message });
+        void instance.recycle();
+      },
+      onRecovered: () => {
+        this.context.events.info(`the live instance${color} is healthy again`, this.spec.id);
+        if (this.live === instance && this.status.status === 'error') this.setStatus('running', { error: null });
+      },
+    });
   }
 
   private async runStart(signal: AbortSignal): Promise<SlotStatus> {
@@ -363,6 +386,11 @@ export class SlotController {
     if (!instance) return;
     this.instances.delete(copy);
     if (this.live === instance) this.live = null;
+    await this.retire(instance);
+  }
+
+  /** Stops an instance that no longer serves and records its deployment as stopped. */
+  private async retire(instance: Instance): Promise<void> {
     await instance.stop();
     const deployment = this.context.store.deployments.get(instance.deploymentId);
     if (deployment?.status === 'ready') this.update(deployment.id, { status: 'stopped' });

@@ -40,7 +40,7 @@ export interface WaitHealthyOptions extends CheckOptions {
 }
 
 function seconds(ms: number): string {
-  return `${Number((ms / 1000).toFixed(1))} s`;
+  return ms < 1000 ? `${Math.round(ms)} ms` : `${Number((ms / 1000).toFixed(1))} s`;
 }
 
 function httpCheck(host: string, port: number, path: string, expectStatus: number, timeoutMs: number): Promise<CheckResult> {
@@ -156,8 +156,11 @@ export async function waitHealthy(options: WaitHealthyOptions): Promise<CheckRes
           ),
         );
       }
-      last = await checkOnce({ ...options, checkTimeoutMs: Math.max(1, Math.min(checkTimeoutMs, remaining)) });
-      if (last.outcome === 'healthy') return last;
+      const clipped = remaining < checkTimeoutMs;
+      const result = await checkOnce({ ...options, checkTimeoutMs: Math.max(1, Math.min(checkTimeoutMs, remaining)) });
+      if (result.outcome === 'healthy') return result;
+      // A check cut short by the overall deadline says less than the full check before it.
+      if (!(clipped && result.outcome === 'timeout' && last)) last = result;
       const wait = Math.min(intervalMs, deadline - Date.now());
       if (wait > 0 && !stop.signal.aborted) await delay(wait, undefined, { signal: stop.signal }).catch(() => undefined);
     }

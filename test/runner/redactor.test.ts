@@ -1,3 +1,4 @@
+import { generateKeyPairSync } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { MIN_SECRET_LENGTH, Redactor, redactText } from '../../agent-core/runner/redactor';
 
@@ -63,6 +64,17 @@ describe('redactor', () => {
     const output = streamed([key], oneLineEach);
     for (const line of lines) expect(output).not.toContain(line);
     expect(output).toBe('> ***\r\n'.repeat(lines.length));
+  });
+
+  it('masks a real PEM private key printed through a terminal in small chunks', () => {
+    const { privateKey } = generateKeyPairSync('ec', {
+      namedCurve: 'P-256',
+      privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
+      publicKeyEncoding: { type: 'spki', format: 'pem' },
+    });
+    const printed = `$ cat key.pem\r\n${privateKey.replace(/\n/g, '\r\n')}$ `;
+    const output = streamed([privateKey], printed.match(/[^]{1,50}/g) ?? []);
+    expect(output).toBe('$ cat key.pem\r\n***$ ');
   });
 
   it('masks the secret in base64 text at all three byte alignments', () => {

@@ -74,7 +74,7 @@ describe('health check', () => {
   it('gives up on a single check that gets no answer within checkTimeoutMs', async () => {
     const stuck = await app();
     const error = await failure(waitHealthy({ port: stuck.port, path: '/hang', timeoutMs: 400, intervalMs: 20, checkTimeoutMs: 100 }));
-    expect(error.message).toContain(`GET http://127.0.0.1:${stuck.port}/hang did not answer within 0.1 s`);
+    expect(error.message).toContain(`GET http://127.0.0.1:${stuck.port}/hang did not answer within 100 ms`);
   });
 
   it('fails at once when the service exits, with its last output and no advice to wait longer', async () => {

@@ -46,21 +46,26 @@ export const SettingsView = z.object({
   serverUrl: z.string().nullable(),
   sourceRoots: z.array(z.string()),
   storagePath: z.string(),
-  apiKeySet: z.boolean(),
+  /** Where the API key comes from: none set, the OS keychain, or the BERTH_API_KEY environment variable (which wins). */
+  apiKey: z.enum(['none', 'keychain', 'env']),
 });
 export type SettingsView = z.infer<typeof SettingsView>;
 
+/** The agent's link to the control plane; the same states as the connection module's. */
 export const ConnectionStatus = z.enum([
-  /** No server URL or no API key: the agent works on its own. */
-  'not-configured',
+  /** No server URL or no API key, or stopped on purpose: the agent works on its own. */
+  'disabled',
   'connecting',
-  'connected',
-  /** Lost or refused; waiting for `retryAt` before the next attempt. */
-  'waiting',
-  /** The server refused the API key; set another one. */
-  'rejected',
-  /** The server does not speak this protocol version, or the agent is stopping. */
-  'stopped',
+  /** Connected and welcomed by the server. */
+  'online',
+  /** Lost or unreachable; the next attempt is at `retryAt`. */
+  'offline',
+  /** The server refused the API key; the next attempt is at `retryAt`, or at once when the key changes. */
+  'key-rejected',
+  /** Another connection of this host took over; the next attempt is at `retryAt`. */
+  'replaced',
+  /** The server does not speak this protocol version; nothing is retried until the URL or the agent changes. */
+  'protocol-unsupported',
 ]);
 export type ConnectionStatus = z.infer<typeof ConnectionStatus>;
 
@@ -68,8 +73,10 @@ export const ConnectionView = z.object({
   status: ConnectionStatus,
   serverUrl: z.string().nullable(),
   hostId: z.string().nullable(),
-  /** What a person should know about the last failure, or null. */
+  /** What a person should know about the state (why it is disabled, offline…), or null. */
   message: z.string().nullable(),
+  /** Since when the agent is online, or null. */
+  since: z.string().nullable(),
   retryAt: z.string().nullable(),
 });
 export type ConnectionView = z.infer<typeof ConnectionView>;

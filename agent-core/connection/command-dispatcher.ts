@@ -1,0 +1,202 @@
+import { DeploymentFailed } from '../deployments/deployment-failed';
+import type { AgentEvents, ProgressEvent } from '../events';
+import { BerthError, toErrorInfo, type ErrorInfo } from '../protocol';
+import { COMMAND_PAYLOADS, isCommandName, type CommandMessage, type CommandName } from '../protocol/control-plane';
+import { redactText } from '../runner';
+import { specSecrets } from '../secrets';
+import type { SlotManager } from '../slots';
+import type { CommandLog, ResultBody } from './command-log';
+import { HANDLERS, notAllowed, type CommandHandler, type HandlerContext } from './command-handlers';
+import type { Outbox } from './outbox';
+
+export interface DispatcherOptions {
+  outbox: Outbox;
+  log: CommandLog;
+  slots: SlotManager;
+  events: AgentEvents;
+  /** The welcome's allowlist; null: every workspace. */
+  allowlist(): readonly string[] | null;
+  context: Omit<HandlerContext, 'commandId'>;
+}
+
+interface Running {
+  name: CommandName;
+  slotId: string | null;
+  /** Aborted by a cancel that arrives before the command reached the slot's queue. */
+  abort: AbortController;
+  done: Promise<void>;
+}
+
+/**
+ * Runs the server's commands: `accepted` once the command is on the disk, its `progress`, then
+ * exactly one `result`. A command id seen before is never run again. The commands of one slot are
+ * admitted in the order received; the slot's own queue runs them one at a time.
+ */
+export class CommandDispatcher {
+  private readonly running = new Map<string, Running>();
+  private readonly admissions = new Map<string, Promise<void>>();
+
+  constructor(private readonly options: DispatcherOptions) {}
+
+  get runningCount(): number {
+    return this.running.size;
+  }
+
+  dispatch(command: CommandMessage): void {
+    const { outbox, log, events } = this.options;
+    const { commandId, name } = command;
+    const seen = log.get(commandId);
+    if (seen !== null) {
+      events.info(`command ${commandId} (${seen.name}) was received before; sending its ${seen.state === 'done' ? 'result' : 'acceptance'} again instead of running it twice`);
+      outbox.add(seen.state === 'done' && seen.result !== null ? seen.result : { type: 'accepted', commandId });
+      return;
+    }
+    if (!isCommandName(name)) {
+      this.reject(commandId, name, { code: 'UNKNOWN_COMMAND', message: `this agent does not know the command '${name}'; update the agent or send one of: ${Object.keys(COMMAND_PAYLOADS).join(', ')}` });
+      return;
+    }
+    const parsed = COMMAND_PAYLOADS[name].safeParse(command.payload ?? {});
+    if (!parsed.success) {
+      const problems = parsed.error.issues.map((issue) => `${issue.path.join('.') || 'payload'}: ${issue.message}`).join('; ');
+      this.reject(commandId, name, { code: 'INVALID_PAYLOAD', message: `invalid payload for ${name}: ${problems}` });
+      return;
+    }
+    this.start(commandId, name, parsed.data);
+  }
+
+  /** A frame that should have been a command, with a readable id, that could not be read as one. */
+  rejectMalformed(commandId: string, problem: string): void {
+    if (this.options.log.get(commandId) !== null) {
+      this.options.events.warn(`ignored a malformed frame for command ${commandId}, which was received before: ${problem}`);
+      return;
+    }
+    this.reject(commandId, 'unknown', { code: 'INVALID_PAYLOAD', message: `the command frame is malformed: ${problem}` });
+  }
+
+  /** True when the command was still running and is now being cancelled. */
+  cancel(commandId: string): boolean {
+    const running = this.running.get(commandId);
+    if (!running) {
+      this.options.events.info(`cancel for command ${commandId} ignored: it is not running on this host`);
+      return false;
+    }
+    const reason = new BerthError('CANCELLED', `command ${commandId} (${running.name}) was cancelled by the server`);
+    running.abort.abort(reason);
+    if (running.slotId !== null) this.options.slots.get(running.slotId)?.queue.cancel(commandId, 'cancelled by the server');
+    return true;
+  }
+
+  /** Forwards a step of a running command as `progress`. */
+  forwardProgress(event: ProgressEvent): void {
+    if (event.commandId === null || !this.running.has(event.commandId)) return;
+    this.options.outbox.add({
+      type: 'progress',
+      commandId: event.commandId,
+      step: event.step,
+      message: event.message,
+      ...(event.branch !== undefined ? { branch: event.branch } : {}),
+      ...(event.outcome !== undefined ? { outcome: event.outcome } : {}),
+    });
+  }
+
+  /**
+   * Commands that were running when the agent stopped without finishing them (a crash or a kill)
+   * get their one result now, so that the server is not left waiting for it.
+   */
+  finishInterrupted(): number {
+    const interrupted = this.options.log.running();
+    for (const record of interrupted) {
+      const deployment = record.slotId === null ? undefined : this.options.slots.get(record.slotId)?.deployments().find((candidate) => candidate.commandId === record.commandId);
+      this.finish(record.commandId, record.name, record.slotId, {
+        type: 'result',
+        commandId: record.commandId,
+        ok: false,
+        error: {
+          code: 'INTERNAL',
+          message: `the agent stopped while running ${record.name} (it was killed or crashed), so the command did not finish; check the slot and send the command again`,
+        },
+        ...(deployment ? { data: deployment } : {}),
+      });
+    }
+    return interrupted.length;
+  }
+
+  /** Settles when every command that is running now has recorded its result. */
+  async settled(): Promise<void> {
+    await Promise.all([...this.running.values()].map((running) => running.done));
+  }
+
+  private start(commandId: string, name: CommandName, payload: unknown): void {
+    const { outbox, log } = this.options;
+    const handler = HANDLERS[name] as unknown as CommandHandler<CommandName>;
+    const slotId = handler.slotId(payload as never);
+    outbox.add({ type: 'accepted', commandId }, () => log.begin(commandId, name, slotId));
+    const abort = new AbortController();
+    const secrets = hasSpec(payload) ? specSecrets(payload.slot) : [];
+    const context: HandlerContext = { ...this.options.context, commandId };
+    let resolveDone!: () => void;
+    const done = new Promise<void>((resolve) => (resolveDone = resolve));
+    this.running.set(commandId, { name, slotId, abort, done });
+
+    const admitted = this.admit(slotId, async () => {
+      for (const workspace of handler.workspaces(payload as never, this.options.slots)) this.checkWorkspace(workspace);
+      await handler.prepare?.(payload as never, context);
+      abort.signal.throwIfAborted();
+      return { result: handler.run(payload as never, context) };
+    });
+    admitted
+      .then(({ result }) => result)
+      .then(
+        (data): ResultBody => ({ type: 'result', commandId, ok: true, data }),
+        (error: unknown): ResultBody => failure(commandId, error, secrets),
+      )
+      .then((result) => {
+        this.running.delete(commandId);
+        this.finish(commandId, name, slotId, result);
+      })
+      .catch((error: unknown) => this.options.events.error(`could not record the result of command ${commandId}: ${(error as Error).message}`))
+      .finally(resolveDone);
+  }
+
+  /** Runs `step` after the previous admission of the same slot, so the slot's queue sees commands in order received. */
+  private admit<T>(slotId: string | null, step: () => Promise<T>): Promise<T> {
+    if (slotId === null) return step();
+    const previous = this.admissions.get(slotId) ?? Promise.resolve();
+    const current = previous.then(step);
+    const settled = current.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.admissions.set(slotId, settled);
+    void settled.then(() => {
+      if (this.admissions.get(slotId) === settled) this.admissions.delete(slotId);
+    });
+    return current;
+  }
+
+  private checkWorkspace(workspace: string): void {
+    const allowlist = this.options.allowlist();
+    if (allowlist !== null && !allowlist.includes(workspace)) throw notAllowed(workspace);
+  }
+
+  private reject(commandId: string, name: string, error: ErrorInfo): void {
+    this.options.events.warn(`command ${commandId} refused: ${error.message}`);
+    this.finish(commandId, name, null, { type: 'result', commandId, ok: false, error });
+  }
+
+  private finish(commandId: string, name: string, slotId: string | null, result: ResultBody): void {
+    this.options.outbox.add(result, () => this.options.log.finish(commandId, name, slotId, result));
+  }
+}
+
+function hasSpec(payload: unknown): payload is { slot: Parameters<typeof specSecrets>[0] } {
+  return typeof payload === 'object' && payload !== null && 'slot' in payload;
+}
+
+function failure(commandId: string, error: unknown, secrets: string[]): ResultBody {
+  const info = toErrorInfo(error);
+  const message = redactText(info.message, secrets);
+  const result: ResultBody = { type: 'result', commandId, ok: false, error: { code: info.code, message } };
+  if (error instanceof DeploymentFailed) result.data = error.deployment;
+  return result;
+}

@@ -1,0 +1,39 @@
+import type { Deployment } from '../deployment';
+import type { StateDelta } from './events';
+import type { AgentState, SlotView } from './state';
+
+/** The state after one delta, as a new object (the parts that did not change are shared), at `version`. */
+export function applyDelta(state: AgentState, version: number, delta: StateDelta): AgentState {
+  switch (delta.kind) {
+    case 'slot': {
+      const existing = state.slots.find((slot) => slot.id === delta.slot.id);
+      const slot: SlotView = { ...delta.slot, deployments: existing?.deployments ?? [] };
+      const slots = existing ? state.slots.map((item) => (item.id === slot.id ? slot : item)) : [...state.slots, slot];
+      return { ...state, version, slots };
+    }
+    case 'slot.removed':
+      return { ...state, version, slots: state.slots.filter((slot) => slot.id !== delta.slotId) };
+    case 'deployment': {
+      const slots = state.slots.map((slot) =>
+        slot.id === delta.deployment.slotId ? { ...slot, deployments: withDeployment(slot.deployments, delta.deployment) } : slot,
+      );
+      return { ...state, version, slots };
+    }
+    case 'connection':
+      return { ...state, version, connection: delta.connection };
+    case 'settings':
+      return { ...state, version, settings: delta.settings, host: { ...state.host, name: delta.settings.name } };
+  }
+}
+
+/** Newest first, as the agent lists them; a deleted deployment (expiresAt set) leaves the list. */
+function withDeployment(deployments: Deployment[], deployment: Deployment): Deployment[] {
+  const others = deployments.filter((item) => item.id !== deployment.id);
+  if (deployment.expiresAt !== null) return others;
+  return [...others, deployment].sort(newestFirst);
+}
+
+function newestFirst(a: Deployment, b: Deployment): number {
+  if (a.createdAt !== b.createdAt) return a.createdAt < b.createdAt ? 1 : -1;
+  return a.id < b.id ? 1 : a.id > b.id ? -1 : 0;
+}

@@ -1,0 +1,267 @@
+import { BerthError } from '../errors';
+import { LocalApiEvent, type LogEvent, type ProgressEvent } from './events';
+import { LocalApiError, ServerFrame } from './frames';
+import { LocalApiRequests, type LocalApiMethod, type RequestParamsInput, type RequestResult } from './requests';
+import type { AgentState } from './state';
+import { StateSync } from './state-sync';
+import type { Transport } from './transport';
+
+export interface LocalApiClientEvents {
+  /** The state moved to a new version the agent had. */
+  state: AgentState;
+  progress: ProgressEvent;
+  /** True once a transport is attached, false when it closes. */
+  connection: boolean;
+  /** A frame or an event the client could not read, or a listener that threw. */
+  error: Error;
+}
+
+/** Params may be left out for the calls that need none. */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- `{}` is what a call without required params accepts
+export type CallArgs<M extends LocalApiMethod> = {} extends RequestParamsInput<M>
+  ? [params?: RequestParamsInput<M>]
+  : [params: RequestParamsInput<M>];
+
+export interface LogStream {
+  close(): Promise<void>;
+}
+
+interface Pending {
+  method: LocalApiMethod;
+  transport: Transport;
+  resolve(value: unknown): void;
+  reject(error: Error): void;
+}
+
+interface LogStreamEntry {
+  params: RequestParamsInput<'logs.subscribe'>;
+  listener: (event: LogEvent) => void;
+  subscriptionId: string | null;
+}
+
+type Listener<K extends keyof LocalApiClientEvents> = (value: LocalApiClientEvents[K]) => void;
+
+/**
+ * The one way into the agent for the window, the desktop main process and the CLI, over whichever
+ * transport is attached. Results and events are validated against the schemas; the state
+ * subscription keeps a copy equal to the agent's, and after a reconnect (`connect` with a new
+ * transport) it and every log stream are set up again.
+ */
+export class LocalApiClient {
+  private transport: Transport | null = null;
+  private nextId = 1;
+  private readonly pending = new Map<number, Pending>();
+  private readonly listeners = new Map<keyof LocalApiClientEvents, Set<(value: never) => void>>();
+  private readonly sync = new StateSync();
+  private readonly stateWatchers = new Set<(state: AgentState) => void>();
+  private resyncing = false;
+  private readonly logStreams = new Set<LogStreamEntry>();
+
+  constructor(transport?: Transport) {
+    if (transport) this.connect(transport);
+  }
+
+  get connected(): boolean {
+    return this.transport !== null;
+  }
+
+  /** The last state received, or null before the first snapshot; stale while `isStateLive` is false. */
+  get state(): AgentState | null {
+    return this.sync.state;
+  }
+
+  /** True when `state` is the agent's current state as far as this client can know. */
+  get isStateLive(): boolean {
+    return this.connected && this.sync.isSynced;
+  }
+
+  /** Attaches a new transport (the first one, or after the last one closed) and resynchronises. */
+  connect(transport: Transport): void {
+    if (this.transport) this.detach(this.transport, 'replaced by a new connection');
+    this.transport = transport;
+    transport.onFrame((frame) => this.receive(transport, frame));
+    transport.onClose((reason) => this.detach(transport, reason));
+    this.emit('connection', true);
+    if (this.stateWatchers.size > 0) this.resync();
+    for (const entry of this.logStreams) void this.openLogStream(entry).catch((error: Error) => this.emit('error', error));
+  }
+
+  close(): void {
+    const transport = this.transport;
+    if (!transport) return;
+    this.detach(transport, 'the client closed the connection');
+    transport.close();
+  }
+
+  call<M extends LocalApiMethod>(method: M, ...[params]: CallArgs<M>): Promise<RequestResult<M>> {
+    const transport = this.transport;
+    if (!transport) return Promise.reject(notConnected());
+    const id = this.nextId++;
+    return new Promise<RequestResult<M>>((resolve, reject) => {
+      this.pending.set(id, { method, transport, resolve: resolve as (value: unknown) => void, reject });
+      try {
+        transport.send({ type: 'request', id, method, params: params ?? {} });
+      } catch (error) {
+        this.pending.delete(id);
+        reject(new BerthError('INTERNAL', `could not send ${method} to the agent: ${(error as Error).message}`));
+      }
+    });
+  }
+
+  on<K extends keyof LocalApiClientEvents>(event: K, listener: Listener<K>): () => void {
+    let set = this.listeners.get(event);
+    if (!set) this.listeners.set(event, (set = new Set()));
+    set.add(listener as (value: never) => void);
+    return () => set.delete(listener as (value: never) => void);
+  }
+
+  /** Calls `listener` with each state the agent goes through, starting with the current one. */
+  watchState(listener: (state: AgentState) => void): () => void {
+    this.stateWatchers.add(listener);
+    if (this.sync.isSynced && this.sync.state) listener(this.sync.state);
+    else this.resync();
+    return () => {
+      if (!this.stateWatchers.delete(listener) || this.stateWatchers.size > 0) return;
+      this.sync.clear();
+      if (this.transport) void this.call('state.unsubscribe').catch(() => undefined);
+    };
+  }
+
+  /** Streams a slot's live output; the stream is opened again after a reconnect. */
+  async subscribeLogs(params: RequestParamsInput<'logs.subscribe'>, listener: (event: LogEvent) => void): Promise<LogStream> {
+    const entry: LogStreamEntry = { params, listener, subscriptionId: null };
+    this.logStreams.add(entry);
+    try {
+      await this.openLogStream(entry);
+    } catch (error) {
+      this.logStreams.delete(entry);
+      throw error;
+    }
+    return {
+      close: async () => {
+        if (!this.logStreams.delete(entry) || entry.subscriptionId === null || !this.transport) return;
+        await this.call('logs.unsubscribe', { subscriptionId: entry.subscriptionId });
+      },
+    };
+  }
+
+  private async openLogStream(entry: LogStreamEntry): Promise<void> {
+    entry.subscriptionId = null;
+    const { subscriptionId } = await this.call('logs.subscribe', entry.params);
+    if (this.logStreams.has(entry)) entry.subscriptionId = subscriptionId;
+    else void this.call('logs.unsubscribe', { subscriptionId }).catch(() => undefined);
+  }
+
+  private resync(): void {
+    const transport = this.transport;
+    if (this.resyncing || !transport) return;
+    this.resyncing = true;
+    this.sync.desync();
+    this.call('state.subscribe').then(
+      (snapshot) => {
+        this.resyncing = false;
+        if (this.transport !== transport || this.stateWatchers.size === 0) return;
+        this.applySnapshot(snapshot);
+      },
+      (error: Error) => {
+        this.resyncing = false;
+        if (this.transport === transport) this.emit('error', error);
+      },
+    );
+  }
+
+  private applySnapshot(snapshot: AgentState): void {
+    this.sync.applySnapshot(snapshot);
+    this.publishState(snapshot);
+  }
+
+  private publishState(state: AgentState): void {
+    for (const watcher of this.stateWatchers) this.guard(() => watcher(state));
+    this.emit('state', state);
+  }
+
+  private receive(transport: Transport, raw: unknown): void {
+    if (this.transport !== transport) return;
+    const frame = ServerFrame.safeParse(raw);
+    if (!frame.success) {
+      this.emit('error', new BerthError('INVALID_PAYLOAD', `the agent sent a frame this client cannot read: ${frame.error.message}`));
+      return;
+    }
+    if (frame.data.type === 'response') {
+      const pending = this.pending.get(frame.data.id);
+      if (!pending) return;
+      this.pending.delete(frame.data.id);
+      if (!frame.data.ok) {
+        pending.reject(new LocalApiError(frame.data.error));
+        return;
+      }
+      const result = LocalApiRequests[pending.method].result.safeParse(frame.data.result);
+      if (result.success) pending.resolve(result.data);
+      else pending.reject(new BerthError('INVALID_PAYLOAD', `the agent answered ${pending.method} with a result this client cannot read: ${result.error.message}`));
+      return;
+    }
+    const event = LocalApiEvent.safeParse(frame.data.event);
+    if (!event.success) {
+      this.emit('error', new BerthError('INVALID_PAYLOAD', `the agent sent an event this client cannot read: ${event.error.message}`));
+      return;
+    }
+    this.dispatch(event.data);
+  }
+
+  private dispatch(event: LocalApiEvent): void {
+    switch (event.type) {
+      case 'state.snapshot':
+        if (this.stateWatchers.size > 0) this.applySnapshot(event.state);
+        return;
+      case 'state.delta': {
+        if (this.stateWatchers.size === 0 || this.resyncing) return;
+        const outcome = this.sync.applyDelta(event.version, event.delta);
+        if (outcome === 'applied') this.publishState(this.sync.state!);
+        else if (outcome === 'gap') this.resync();
+        return;
+      }
+      case 'progress':
+        this.emit('progress', event.progress);
+        return;
+      case 'log':
+        for (const entry of this.logStreams) {
+          if (entry.subscriptionId === event.subscriptionId) this.guard(() => entry.listener(event));
+        }
+        return;
+    }
+  }
+
+  private detach(transport: Transport, reason: string): void {
+    if (this.transport !== transport) return;
+    this.transport = null;
+    this.sync.desync();
+    this.resyncing = false;
+    for (const entry of this.logStreams) entry.subscriptionId = null;
+    for (const [id, pending] of this.pending) {
+      if (pending.transport !== transport) continue;
+      this.pending.delete(id);
+      pending.reject(new BerthError('INTERNAL', `the connection to the agent closed before it answered ${pending.method} (${reason})`));
+    }
+    this.emit('connection', false);
+  }
+
+  private emit<K extends keyof LocalApiClientEvents>(event: K, value: LocalApiClientEvents[K]): void {
+    for (const listener of this.listeners.get(event) ?? []) {
+      if (event === 'error') (listener as Listener<'error'>)(value as Error);
+      else this.guard(() => (listener as Listener<K>)(value));
+    }
+  }
+
+  /** A listener that throws must not stop the others or the frame loop. */
+  private guard(work: () => void): void {
+    try {
+      work();
+    } catch (error) {
+      this.emit('error', error instanceof Error ? error : new Error(String(error)));
+    }
+  }
+}
+
+function notConnected(): BerthError {
+  return new BerthError('INTERNAL', 'not connected to the agent; is it running?');
+}

@@ -1,0 +1,10 @@
+export * from './state';
+export * from './events';
+export * from './requests';
+export * from './frames';
+export type { Transport } from './transport';
+export { applyDelta } from './apply-delta';
+export { StateSync, type DeltaOutcome } from './state-sync';
+export { LocalApiClient, type CallArgs, type LocalApiClientEvents, type LogStream } from './client';
+export { createPortTransport, type MessagePortLike } from './port-transport';
+export { createWebSocketTransport, openWebSocketTransport, type WebSocketLike } from './websocket-transport';

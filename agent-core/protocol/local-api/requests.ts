@@ -1,0 +1,107 @@
+import { z } from 'zod';
+import { Deployment } from '../deployment';
+import { SlotSpec } from '../slot-spec';
+import { SlotStatus } from '../slot-status';
+import { Source } from '../source';
+import { AgentState, ConnectionView, LocalSlotSource, SettingsView, SlotView } from './state';
+
+/** A slot by its id, by `workspace/name`, or by a name that is unique on this host. */
+export const SlotRef = z.string().min(1, 'name the slot: its id, workspace/name or name');
+
+const Empty = z.object({});
+const OnSlot = z.object({ slot: SlotRef });
+
+
+export const LogText = z.object({ deploymentId: z.string(), text: z.string(), truncated: z.boolean() });
+export type LogText = z.infer<typeof LogText>;
+
+/**
+ * Every local-API call: its method name, the params it takes and the result it answers with.
+ * The server's handler table and the client's `call` are both typed from this one map.
+ */
+export const LocalApiRequests = {
+  /** The whole state now. */
+  'state.get': { params: Empty, result: AgentState },
+  /** The whole state now, then a `state.delta` event for each change. */
+  'state.subscribe': { params: Empty, result: AgentState },
+  'state.unsubscribe': { params: Empty, result: Empty },
+
+  'slot.start': { params: OnSlot, result: SlotStatus },
+  'slot.stop': { params: OnSlot, result: SlotStatus },
+  'slot.restart': { params: OnSlot, result: SlotStatus },
+  /** Runs a deployment to its end; `progress` events tell its steps meanwhile. Without `source`, the slot's own. */
+  'slot.deploy': {
+    params: OnSlot.extend({
+      source: Source.optional(),
+      promote: z.boolean().default(true),
+      note: z.string().max(500).nullable().optional(),
+    }),
+    result: Deployment,
+  },
+  'slot.promote': { params: OnSlot.extend({ deploymentId: z.string().min(1) }), result: Deployment },
+  /** Without `deploymentId`: the production deployment before the current one. */
+  'slot.rollback': { params: OnSlot.extend({ deploymentId: z.string().min(1).optional() }), result: Deployment },
+
+  'deployments.list': { params: OnSlot, result: z.object({ deployments: z.array(Deployment) }) },
+  /** Soft delete; the production deployment cannot be deleted. */
+  'deployments.delete': { params: OnSlot.extend({ deploymentId: z.string().min(1) }), result: Deployment },
+
+  /** A deployment's log (default: the latest), or the last failed one's; `tailBytes` keeps the end only. */
+  'logs.read': {
+    params: OnSlot.extend({
+      deploymentId: z.string().min(1).optional(),
+      which: z.enum(['latest', 'failure']).default('latest'),
+      tailBytes: z.number().int().positive().optional(),
+    }),
+    result: LogText,
+  },
+  /** Streams the slot's output written from now on as `log` events (of one deployment when given). */
+  'logs.subscribe': {
+    params: OnSlot.extend({ deploymentId: z.string().min(1).optional() }),
+    result: z.object({ subscriptionId: z.string() }),
+  },
+  'logs.unsubscribe': { params: z.object({ subscriptionId: z.string() }), result: Empty },
+
+  'settings.get': { params: Empty, result: SettingsView },
+  'settings.update': {
+    params: z.object({
+      name: z.string().trim().min(1).max(128).optional(),
+      serverUrl: z.url({ protocol: /^https?$/ }).nullable().optional(),
+      sourceRoots: z.array(z.string().min(1)).optional(),
+    }),
+    result: SettingsView,
+  },
+  /** Stores the API key in the OS keychain; no call ever returns it. */
+  'apiKey.set': { params: z.object({ apiKey: z.string().trim().min(1) }), result: SettingsView },
+  'apiKey.clear': { params: Empty, result: SettingsView },
+  /** Connects to the control plane now instead of waiting for the next retry. */
+  'connection.retry': { params: Empty, result: ConnectionView },
+
+  /** Defines a slot on this machine only; it deploys without any control plane. */
+  'localSlots.create': { params: z.object({ spec: SlotSpec, source: LocalSlotSource }), result: SlotView },
+  /** Replaces a local slot's spec (a secret sent back as `***` keeps its value) and, when given, its source. */
+  'localSlots.update': {
+    params: OnSlot.extend({ spec: SlotSpec, source: LocalSlotSource.optional() }),
+    result: SlotView,
+  },
+  /** Stops a local slot and deletes it with its deployments. */
+  'localSlots.remove': { params: OnSlot, result: Empty },
+
+  /** A fresh one-time link that logs a browser into the window this agent serves (headless mode only). */
+  'ui.loginUrl': { params: Empty, result: z.object({ url: z.string() }) },
+} as const;
+
+export type LocalApiMethod = keyof typeof LocalApiRequests;
+export const LOCAL_API_METHODS = Object.keys(LocalApiRequests) as LocalApiMethod[];
+
+/** What a caller passes (defaults not yet applied). */
+export type RequestParamsInput<M extends LocalApiMethod> = z.input<(typeof LocalApiRequests)[M]['params']>;
+/** What a handler receives (validated, defaults applied). */
+export type RequestParams<M extends LocalApiMethod> = z.output<(typeof LocalApiRequests)[M]['params']>;
+export type RequestResult<M extends LocalApiMethod> = z.output<(typeof LocalApiRequests)[M]['result']>;
+/** What a handler may answer with before the client validates it. */
+export type RequestResultInput<M extends LocalApiMethod> = z.input<(typeof LocalApiRequests)[M]['result']>;
+
+export function isLocalApiMethod(name: string): name is LocalApiMethod {
+  return Object.hasOwn(LocalApiRequests, name);
+}
