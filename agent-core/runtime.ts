@@ -1,9 +1,11 @@
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { AlertMonitor } from './alerts';
+import { ControlPlaneClient } from './connection';
 import { createSourcePreparer } from './deployments/default-source-preparer';
 import { AgentEvents } from './events';
 import type { SlotStatus } from './protocol';
-import { KeychainSecretStore, SlotSpecVault, type SecretStore } from './secrets';
+import { ApiKeyStore, KeychainSecretStore, SlotSpecVault, type SecretStore } from './secrets';
 import { loadSettings, saveSettings, type Settings } from './settings';
 import { SlotManager } from './slots';
 import { openStore, type Store } from './store';
@@ -20,6 +22,10 @@ export interface RuntimeOptions {
 export class AgentRuntime {
   readonly events = new AgentEvents();
   readonly slots: SlotManager;
+  /** The link to the control plane; its `status` is the connection state the window shows. */
+  readonly controlPlane: ControlPlaneClient;
+  /** Emits `alert` for the window and POSTs each to settings.alertWebhookUrl. */
+  readonly alerts: AlertMonitor;
   private settingsValue: Settings;
   private stopped: Promise<void> | null = null;
 
@@ -43,6 +49,24 @@ export class AgentRuntime {
       vault,
       this.events,
     );
+    this.controlPlane = new ControlPlaneClient({
+      storagePath,
+      store,
+      events: this.events,
+      slots: this.slots,
+      settings: () => this.settingsValue,
+      apiKey: new ApiKeyStore(secretStore),
+    });
+    this.alerts = new AlertMonitor({
+      events: this.events,
+      storagePath,
+      hostName: () => this.settingsValue.name,
+      webhookUrl: () => this.settingsValue.alertWebhookUrl,
+      slotLabel: (slotId) => {
+        const spec = this.slots.get(slotId)?.currentSpec;
+        return spec ? `${spec.workspace}/${spec.name}` : null;
+      },
+    });
   }
 
   static async create(options: RuntimeOptions): Promise<AgentRuntime> {
@@ -74,6 +98,8 @@ export class AgentRuntime {
   /** Brings back the slots that were running when the agent last stopped or crashed. */
   async start(): Promise<void> {
     this.events.info(`agent '${this.settingsValue.name}' started; storage at ${this.storagePath}`);
+    this.alerts.start();
+    await this.controlPlane.start();
     await this.slots.restore();
   }
 
@@ -85,7 +111,11 @@ export class AgentRuntime {
   stop(): Promise<void> {
     if (!this.stopped) {
       this.stopped = (async () => {
+        this.controlPlane.stopAccepting();
         await this.slots.shutdown();
+        // After the slots: the results of the commands their shutdown cancelled still go out.
+        await this.controlPlane.stop();
+        this.alerts.stop();
         this.store.close();
       })();
     }

@@ -105,7 +105,8 @@ async function generateLoad(job: LoadRequest, stopped: () => boolean): Promise<L
 
 function runLoadGenerator(): void {
   let stop = false;
-  process.on('message', (message: { run?: LoadRequest; stop?: true }) => {
+  process.on('message', (message: { run?: LoadRequest; stop?: true; cpu?: true }) => {
+    if (message.cpu) process.send!({ cpuUsage: process.cpuUsage() });
     if (message.stop) stop = true;
     if (message.run) void generateLoad(message.run, () => stop).then((result) => process.send!({ result }));
   });
@@ -118,7 +119,12 @@ async function runUpstream(): Promise<void> {
     blue: await startHttpApp({ color: 'blue', version: 'v1' }),
     green: await startHttpApp({ color: 'green', version: 'v2' }),
   };
-  process.on('message', async (message: { cycle: 'blue' | 'green' }) => {
+  process.on('message', async (message: { cycle?: 'blue' | 'green'; cpu?: true }) => {
+    if (message.cpu) {
+      process.send!({ cpuUsage: process.cpuUsage() });
+      return;
+    }
+    if (!message.cycle) return;
     // A drained color's process goes away: every connection to it is closed, then it comes back on the same port.
     const app = apps[message.cycle]!;
     await app.close();

@@ -46,6 +46,13 @@ const generatorEnv = { ...process.env, BENCH_TOTAL_BYTES: String(totalBytes), BE
 interface Measured {
   seconds: number;
   bytes: number;
+  /** CPU time of this process (all threads), which other load on the machine does not inflate the way it does wall time. */
+  cpuSeconds: number;
+}
+
+function cpuSecondsSince(start: NodeJS.CpuUsage): number {
+  const { user, system } = process.cpuUsage(start);
+  return (user + system) / 1e6;
 }
 
 function mbPerSecond({ seconds, bytes }: Measured): string {
@@ -101,22 +108,25 @@ async function throughLogPath(storagePath: string): Promise<LogPathMeasured> {
       return true;
     },
   });
+  const cpu = process.cpuUsage();
   const started = performance.now();
   const bytes = await runInTerminal(storagePath, (chunk) => output.write(chunk));
   await output.close();
   const seconds = (performance.now() - started) / 1000;
-  return { seconds, bytes, logPath: output.path, subscriberBytes, gaps };
+  return { seconds, bytes, cpuSeconds: cpuSecondsSince(cpu), logPath: output.path, subscriberBytes, gaps };
 }
 
 async function terminalAlone(workDir: string): Promise<Measured> {
+  const cpu = process.cpuUsage();
   const started = performance.now();
   const bytes = await runInTerminal(workDir, () => undefined);
-  return { seconds: (performance.now() - started) / 1000, bytes };
+  return { seconds: (performance.now() - started) / 1000, bytes, cpuSeconds: cpuSecondsSince(cpu) };
 }
 
 // The same command with stdout redirected to a file by the OS, as `command > file` does.
 async function redirectedToFile(path: string): Promise<Measured> {
   const fd = openSync(path, 'w');
+  const cpu = process.cpuUsage();
   const started = performance.now();
   try {
     await new Promise<void>((resolve, reject) => {
@@ -127,7 +137,7 @@ async function redirectedToFile(path: string): Promise<Measured> {
   } finally {
     closeSync(fd);
   }
-  return { seconds: (performance.now() - started) / 1000, bytes: statSync(path).size };
+  return { seconds: (performance.now() - started) / 1000, bytes: statSync(path).size, cpuSeconds: cpuSecondsSince(cpu) };
 }
 
 async function main(): Promise<void> {
@@ -145,6 +155,10 @@ async function main(): Promise<void> {
         ` | pty alone: ${alone.seconds.toFixed(2)} s (${mbPerSecond(alone)} MB/s)` +
         ` | redirect to file: ${file.seconds.toFixed(2)} s (${mbPerSecond(file)} MB/s)` +
         ` | ratio ${(runner.seconds / file.seconds).toFixed(1)}x (vs pty alone ${(runner.seconds / alone.seconds).toFixed(2)}x)`,
+    );
+    console.log(
+      `  CPU of this process: runner ${runner.cpuSeconds.toFixed(2)} s, pty alone ${alone.cpuSeconds.toFixed(2)} s` +
+        ` (log path ${(runner.cpuSeconds - alone.cpuSeconds).toFixed(2)} s for ${(runner.bytes / 1e6).toFixed(0)} MB)`,
     );
     console.log(
       `  log file ${(log.length / 1e6).toFixed(1)} MB, secret in it: ${log.includes(secret) ? 'YES' : 'no'}; subscriber got ${(runner.subscriberBytes / 1e6).toFixed(1)} MB with ${runner.gaps} gaps`,

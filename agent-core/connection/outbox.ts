@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import type { ReliableBody, ReliableMessage } from '../protocol/control-plane';
 import type { Store } from '../store';
+import { fitFrame } from './frame-fit';
 
 interface OutboxRow {
   seq: number;
@@ -55,10 +56,11 @@ export class Outbox {
    * commit that waits for the disk; then sends it if a welcomed session is attached.
    */
   add(body: ReliableBody, alongside?: () => void): ReliableMessage {
+    const fitted = fitFrame(body);
     const message = this.store.durable(() => {
       alongside?.();
-      const { seq } = this.statements.insert.get(body.type, JSON.stringify(body), new Date().toISOString())!;
-      return { ...body, seq } as ReliableMessage;
+      const { seq } = this.statements.insert.get(fitted.type, JSON.stringify(fitted), new Date().toISOString())!;
+      return { ...fitted, seq } as ReliableMessage;
     });
     if (this.sender !== null && message.seq === this.sentUpTo + 1) this.transmit(message);
     return message;

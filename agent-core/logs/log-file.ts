@@ -10,6 +10,10 @@ export const DEFAULT_LOG_MAX_BYTES = 100 * 1024 * 1024;
 const MIN_LOG_MAX_BYTES = 4096;
 // How far into the kept tail to look for a line start, so the log does not open mid-line.
 const LINE_START_SEARCH_BYTES = 64 * 1024;
+// A terminal hands over about 4 KB at a time; one write per chunk costs more than the rest of the
+// output path. Output is written once this much is pending, or after this delay.
+const WRITE_BATCH_BYTES = 64 * 1024;
+const WRITE_DELAY_MS = 20;
 
 /** The line at the top of a log whose oldest part was dropped; readers recognise it by this pattern. */
 export const CAP_MARKER_PATTERN = /^\[berth\] .* of earlier output dropped: log capped at .*\r?\n/;
@@ -26,16 +30,18 @@ export interface LogFileOptions {
 /**
  * One deployment's log on disk: UTF-8 text as the terminal produced it (ANSI kept).
  *
- * `append` is synchronous and cheap: text is queued and written by one write loop, so chunks that
- * arrive while a write is in flight go out together in the next one. `offset` counts every byte
+ * `append` is synchronous and cheap: text is queued and written in batches by one write loop, so
+ * chunks that arrive while a write is in flight go out together in the next one. `offset` counts every byte
  * ever appended and never goes back, even when the cap drops the oldest part of the file.
  */
 export class LogFile {
   private pending: string[] = [];
+  private pendingBytes = 0;
+  private delayedDrain: NodeJS.Timeout | null = null;
   private logicalOffset: number;
   private writtenOffset: number;
   private draining: Promise<void> | null = null;
-  private closed = false;
+  private closing: Promise<void> | null = null;
   private failure: unknown = null;
 
   private constructor(
@@ -66,19 +72,27 @@ export class LogFile {
 
   /** Queues `text` for the file and returns the byte offset it starts at. */
   append(text: string): number {
-    if (this.closed) throw new BerthError('INTERNAL', `log ${this.path} was written after it was closed`);
+    if (this.closing !== null) throw new BerthError('INTERNAL', `log ${this.path} was written after it was closed`);
     const start = this.logicalOffset;
-    this.logicalOffset += Buffer.byteLength(text, 'utf8');
-    if (this.failure !== null || text.length === 0) return start;
+    const bytes = Buffer.byteLength(text, 'utf8');
+    this.logicalOffset += bytes;
+    if (this.failure !== null || bytes === 0) return start;
     this.pending.push(text);
-    if (this.draining === null) this.draining = this.drain();
+    this.pendingBytes += bytes;
+    if (this.draining !== null) return start;
+    if (this.pendingBytes >= WRITE_BATCH_BYTES) this.startDrain();
+    else this.delayedDrain ??= setTimeout(() => this.startDrain(), WRITE_DELAY_MS).unref();
     return start;
   }
 
   /** Writes everything appended so far, then closes the file; rejects if a write failed. */
-  async close(): Promise<void> {
-    if (this.closed) return;
-    this.closed = true;
+  close(): Promise<void> {
+    this.closing ??= this.finish();
+    return this.closing;
+  }
+
+  private async finish(): Promise<void> {
+    if (this.pending.length > 0) this.startDrain();
     if (this.draining !== null) await this.draining;
     try {
       await this.handle.close();
@@ -91,13 +105,18 @@ export class LogFile {
     }
   }
 
+  private startDrain(): void {
+    if (this.delayedDrain !== null) clearTimeout(this.delayedDrain);
+    this.delayedDrain = null;
+    this.draining ??= this.drain();
+  }
+
   private async drain(): Promise<void> {
-    // Let the rest of this tick's output join the first write.
-    await new Promise((resolve) => setImmediate(resolve));
     try {
       while (this.pending.length > 0) {
         const data = Buffer.from(this.pending.join(''), 'utf8');
         this.pending = [];
+        this.pendingBytes = 0;
         this.writtenOffset += data.length;
         if (this.fileBytes + data.length > this.maxBytes) {
           await this.compact(data);
@@ -109,6 +128,7 @@ export class LogFile {
     } catch (error) {
       this.failure = error;
       this.pending = [];
+      this.pendingBytes = 0;
     } finally {
       this.draining = null;
     }

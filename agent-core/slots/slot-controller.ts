@@ -3,23 +3,26 @@ import { join } from 'node:path';
 import { planCommands, type CommandPlan } from '../deployments/command-plan';
 import { DeploymentFailed } from '../deployments/deployment-failed';
 import type { SourcePreparer } from '../deployments/source-preparer';
+import { describeSource, timeoutError } from '../deployments/deployment-messages';
 import { workingCopyPath } from '../deployments/working-copy';
 import type { AgentEvents } from '../events';
-import { DeploymentOutput, deploymentLogPath, pruneLogs, readLog, slotLogDir, type LogSubscription } from '../logs';
+import type { LogSubscription } from '../logs';
 import { BerthError, toErrorInfo, type Color, type Deployment, type DeploymentTrigger, type SlotSpec, type SlotState, type SlotStatus, type Source } from '../protocol';
-import { processStartTime, redactText, type PtyProcess } from '../runner';
+import { redactText } from '../runner';
 import { specSecrets } from '../secrets';
 import type { SlotOrigin, SlotRecord, Store } from '../store';
 import { findFreePort } from '../traffic';
 import type { CopyName, Instance } from './instance';
 import { launchInstance } from './instance-launcher';
-import { SlotLogHub, type SlotLogSubscriber } from './slot-log-hub';
+import { trackProcess } from './process-tracking';
+import type { SlotLogSubscriber } from './slot-log-hub';
+import { SlotDeployments } from './slot-deployments';
+import { SlotLogs, type LogRequest } from './slot-logs';
 import { assertTransition } from './slot-lifecycle';
 import { SlotQueue } from './slot-queue';
 import { SlotTraffic } from './slot-traffic';
 
 export const DEFAULT_DEPLOY_TIMEOUT_MS = 60 * 60_000;
-const KEPT_LOGS = 20;
 
 export interface SlotContext {
   storagePath: string;
@@ -57,7 +60,8 @@ interface BringUp {
  */
 export class SlotController {
   readonly queue = new SlotQueue();
-  private readonly logHub = new SlotLogHub();
+  private readonly logs: SlotLogs;
+  private readonly records: SlotDeployments;
   private readonly instances = new Map<CopyName, Instance>();
   private readonly traffic: SlotTraffic;
   private live: Instance | null = null;
@@ -70,6 +74,8 @@ export class SlotController {
     record: SlotRecord,
   ) {
     this.traffic = new SlotTraffic(spec.name);
+    this.records = new SlotDeployments(context.store, context.events, () => this.spec);
+    this.logs = new SlotLogs(context.storagePath, context.store, context.events, () => this.spec);
     this.status = {
       slotId: spec.id,
       name: spec.name,
@@ -112,15 +118,13 @@ export class SlotController {
       id: jobId,
       label: 'deployment',
       run: (signal) => {
-        const deployment = this.context.store.deployments.insert({
-          slotId: this.spec.id,
+        const deployment = this.records.create({
           source: request.source,
           trigger: request.trigger,
           commandId: request.commandId ?? null,
           note: request.note ?? null,
           status: 'queued',
         });
-        this.publish(deployment);
         return this.bringUp({ deployment, request, prepareSource: true, promote: request.promote ?? true, fresh: true }, signal);
       },
     });
@@ -137,7 +141,7 @@ export class SlotController {
       id: jobId,
       label: 'rollback',
       run: (signal) => {
-        const target = deploymentId ? this.requireDeployment(deploymentId) : this.context.store.deployments.previousProduction(this.spec.id);
+        const target = deploymentId ? this.records.require(deploymentId) : this.context.store.deployments.previousProduction(this.spec.id);
         if (!target) throw new BerthError('NOT_FOUND', `slot '${this.spec.name}' has no earlier production deployment to roll back to`);
         return this.runPromote(target.id, 'rollback', signal);
       },
@@ -172,39 +176,26 @@ export class SlotController {
 
   /** Deployments of this slot, newest first, soft-deleted ones left out. */
   deployments(): Deployment[] {
-    return this.context.store.deployments.listForSlot(this.spec.id);
+    return this.records.list();
   }
 
   /** Soft delete: the deployment leaves every list but stays in the database; production cannot be deleted. */
   deleteDeployment(deploymentId: string): Deployment {
-    this.requireDeployment(deploymentId);
-    const deployment = this.context.store.deployments.softDelete(this.spec.id, deploymentId);
-    this.publish(deployment);
-    return deployment;
+    return this.records.softDelete(deploymentId);
   }
 
   /** A deployment's log: the given one, the latest, or the last failed one; `tailBytes` keeps only the end. */
-  async readLogs(request: { deploymentId?: string; which?: 'failure' | 'latest'; tailBytes?: number }): Promise<{ deploymentId: string; text: string; truncated: boolean }> {
-    const deployment = request.deploymentId
-      ? this.requireDeployment(request.deploymentId)
-      : request.which === 'failure'
-        ? this.context.store.deployments.lastFailed(this.spec.id)
-        : (this.deployments()[0] ?? null);
-    if (!deployment) {
-      const what = request.which === 'failure' ? 'no failed deployment' : 'no deployment yet';
-      throw new BerthError('LOG_NOT_AVAILABLE', `slot '${this.spec.name}' has ${what}, so there is no log to show`);
-    }
-    const log = await readLog(deploymentLogPath(this.context.storagePath, this.spec.id, deployment.id), { tailBytes: request.tailBytes });
-    return { deploymentId: deployment.id, ...log };
+  readLogs(request: LogRequest): Promise<{ deploymentId: string; text: string; truncated: boolean }> {
+    return this.logs.read(request, request.deploymentId ? this.records.require(request.deploymentId) : null);
   }
 
   /** Live output of every deployment of this slot that writes from now on. */
   subscribeLogs(subscriber: SlotLogSubscriber): LogSubscription {
-    return this.logHub.subscribe(subscriber);
+    return this.logs.subscribe(subscriber);
   }
 
   private async runPromote(deploymentId: string, trigger: DeploymentTrigger, signal: AbortSignal): Promise<Deployment> {
-    const deployment = this.requireDeployment(deploymentId);
+    const deployment = this.records.require(deploymentId);
     if (this.live?.deploymentId === deploymentId) return deployment;
     const preview = [...this.instances.values()].find((instance) => instance.deploymentId === deploymentId);
     if (preview) return this.goLive(preview, deployment);
@@ -232,7 +223,7 @@ export class SlotController {
     store.deployLog.append({ slotId: spec.id, deploymentId: deployment.id, event: 'started', source: deployment.source, trigger });
     this.setStatus('deploying', { error: null });
     store.slots.setDesiredState(spec.id, 'running');
-    const output = await this.openOutput(deployment.id);
+    const output = await this.logs.open(deployment.id);
     const progress = (step: string, message: string, extra: { branch?: string; outcome?: 'merged' | 'skipped' } = {}): void => {
       output.write(`\r\n\x1b[36m[berth] ${message}\x1b[0m\r\n`);
       events.emit('progress', { slotId: spec.id, deploymentId: deployment.id, commandId: job.request.commandId ?? null, step, message, ...extra });
@@ -246,7 +237,7 @@ export class SlotController {
       const port = blueGreen || spec.traffic.publicPort === undefined ? await this.freePort() : spec.traffic.publicPort;
       const workdir = workingCopyPath(this.context.storagePath, spec, copy);
       const plan = this.plan(workdir, port, copy, deployment.id, job.request);
-      deployment = this.update(deployment.id, { status: 'preparing', port, color: copy === 'single' ? null : copy, error: null });
+      deployment = this.records.update(deployment.id, { status: 'preparing', port, color: copy === 'single' ? null : copy, error: null });
       if (this.instances.has(copy)) {
         progress('stop', copy === 'single' ? 'stopping the running version to replace it' : `stopping the ${copy} preview to reuse its working copy`);
         await this.stopInstance(copy);
@@ -262,7 +253,7 @@ export class SlotController {
           signal: guarded,
           onProgress: (step) => progress(step.step, step.message, { branch: step.branch, outcome: step.outcome }),
         });
-        deployment = this.update(deployment.id, {
+        deployment = this.records.update(deployment.id, {
           source: prepared.source,
           contentHash: prepared.contentHash,
           commitSubject: prepared.commitSubject,
@@ -270,7 +261,7 @@ export class SlotController {
         });
         store.slots.setWorkingCopyDeployment(spec.id, copy, deployment.id);
       }
-      deployment = this.update(deployment.id, { status: 'building' });
+      deployment = this.records.update(deployment.id, { status: 'building' });
       const instance = await launchInstance({
         store,
         spec,
@@ -282,43 +273,39 @@ export class SlotController {
         output,
         signal: guarded,
         progress,
-        onStarting: () => (deployment = this.update(deployment.id, { status: 'starting' })),
-        track: (process) => void this.track(process, deployment.id),
+        onStarting: () => (deployment = this.records.update(deployment.id, { status: 'starting' })),
+        track: (process) => void trackProcess(this.context.store.processes, process, this.spec.id, deployment.id),
         onServiceGaveUp: (label, exitCode, lastLines) => this.onServiceGaveUp(label, exitCode, lastLines),
-        onStopped: () => this.logHub.detach(deployment.id, output),
+        onStopped: () => this.logs.closed(deployment.id, output),
       });
       this.instances.set(copy, instance);
-      deployment = this.update(deployment.id, { status: 'ready' });
+      deployment = this.records.update(deployment.id, { status: 'ready' });
       if (job.promote) deployment = this.goLive(instance, deployment);
       else this.setStatus(this.live ? 'running' : 'available', { previewDeploymentIds: this.previewIds() });
       store.deployLog.append({ slotId: spec.id, deploymentId: deployment.id, event: 'ready', source: deployment.source, trigger });
       progress('ready', job.promote ? `deployment ${deployment.id} is live` : `preview ${deployment.id} is ready on http://127.0.0.1:${port}`);
-      void this.pruneOldLogs();
+      void this.logs.prune(this.runningDeploymentIds());
       return deployment;
     } catch (error) {
       const timedOut = guarded.aborted && !signal.aborted;
       const info = toErrorInfo(timedOut ? timeoutError(deadline) : error);
       const message = redactText(info.message, specSecrets(spec));
       output.write(`\r\n\x1b[31m[berth] deployment failed: ${message}\x1b[0m\r\n`);
-      await this.closeOutput(deployment.id, output);
-      deployment = this.update(deployment.id, { status: job.fresh ? 'failed' : 'stopped', error: message });
+      await this.logs.close(deployment.id, output);
+      deployment = this.records.update(deployment.id, { status: job.fresh ? 'failed' : 'stopped', error: message });
       store.deployLog.append({ slotId: spec.id, deploymentId: deployment.id, event: info.code === 'CANCELLED' ? 'cancelled' : 'failed', source: deployment.source, trigger, error: message });
       this.setStatus(this.live ? 'running' : 'error', { error: message });
-      void this.pruneOldLogs();
+      void this.logs.prune(this.runningDeploymentIds());
       throw new DeploymentFailed(info.code, message, deployment);
     }
   }
 
   /** The swap: the instance becomes live, the database says so in one transaction, the old color drains. */
   private goLive(instance: Instance, deployment: Deployment): Deployment {
-    const { store } = this.context;
     const previous = this.live;
-    const previousProduction = store.deployments.production(this.spec.id);
     this.live = instance;
     const previousTarget = instance.copy === 'single' ? null : this.traffic.swap(instance.copy, instance.port, instance.deploymentId);
-    const promoted = store.deployments.promote(this.spec.id, deployment.id);
-    this.publish(promoted);
-    if (previousProduction && previousProduction.id !== promoted.id) this.publish(store.deployments.get(previousProduction.id)!);
+    const promoted = this.records.promote(deployment.id);
     previous?.stopWatch();
     this.watchLive(instance);
     if (previous && previous !== instance) {
@@ -393,7 +380,7 @@ export class SlotController {
   private async retire(instance: Instance): Promise<void> {
     await instance.stop();
     const deployment = this.context.store.deployments.get(instance.deploymentId);
-    if (deployment?.status === 'ready') this.update(deployment.id, { status: 'stopped' });
+    if (deployment?.status === 'ready') this.records.update(deployment.id, { status: 'stopped' });
     if (this.status.previewDeploymentIds.includes(instance.deploymentId)) {
       this.setStatus(this.status.status, { previewDeploymentIds: this.previewIds() });
     }
@@ -407,6 +394,10 @@ export class SlotController {
     return this.context.store.deployments.production(this.spec.id)?.color === 'blue' ? 'green' : 'blue';
   }
 
+  private runningDeploymentIds(): string[] {
+    return [...this.instances.values()].map((instance) => instance.deploymentId);
+  }
+
   private previewIds(): string[] {
     return [...this.instances.values()].filter((instance) => instance !== this.live).map((instance) => instance.deploymentId);
   }
@@ -418,21 +409,6 @@ export class SlotController {
     );
     this.context.events.error(message, this.spec.id);
     this.setStatus('error', { error: message });
-  }
-
-  private async track(process: PtyProcess, deploymentId: string): Promise<void> {
-    const startTime = await processStartTime(process.pid);
-    if (startTime === null) return;
-    this.context.store.processes.record({ pid: process.pid, startTime, slotId: this.spec.id, deploymentId, label: process.label });
-    process.once('exit', () => this.context.store.processes.remove(process.pid, startTime));
-  }
-
-  private requireDeployment(deploymentId: string): Deployment {
-    const deployment = this.context.store.deployments.get(deploymentId);
-    if (!deployment || deployment.slotId !== this.spec.id) {
-      throw new BerthError('NOT_FOUND', `slot '${this.spec.name}' has no deployment ${deploymentId}`);
-    }
-    return deployment;
   }
 
   private plan(workdir: string, port: number, copy: CopyName, deploymentId: string, request: DeployRequest): CommandPlan {
@@ -455,59 +431,10 @@ export class SlotController {
     return findFreePort({ range: this.context.colorPortRange(), exclude: publicPort === undefined ? [] : [publicPort] });
   }
 
-  private async openOutput(deploymentId: string): Promise<DeploymentOutput> {
-    const output = await DeploymentOutput.open({ storagePath: this.context.storagePath, slotId: this.spec.id, deploymentId, secrets: specSecrets(this.spec) });
-    this.logHub.attach(deploymentId, output);
-    return output;
-  }
-
-  private async closeOutput(deploymentId: string, output: DeploymentOutput): Promise<void> {
-    await output.close();
-    this.logHub.detach(deploymentId, output);
-  }
-
-  /** Keeps the newest deployments' logs and the last failure's, so a chatty slot never fills the disk. */
-  private async pruneOldLogs(): Promise<void> {
-    const { deployments } = this.context.store;
-    const all = deployments.listForSlot(this.spec.id, { includeDeleted: true });
-    const keep = all.slice(0, KEPT_LOGS).map((deployment) => deployment.id);
-    const lastFailed = deployments.lastFailed(this.spec.id);
-    if (lastFailed) keep.push(lastFailed.id);
-    for (const instance of this.instances.values()) keep.push(instance.deploymentId);
-    await pruneLogs(slotLogDir(this.context.storagePath, this.spec.id), { keep }).catch((error: Error) =>
-      this.context.events.warn(`could not prune old logs: ${error.message}`, this.spec.id),
-    );
-  }
-
-  private update(id: string, changes: Parameters<Store['deployments']['update']>[1]): Deployment {
-    const deployment = this.context.store.deployments.update(id, changes);
-    this.publish(deployment);
-    return deployment;
-  }
-
-  private publish(deployment: Deployment): void {
-    this.context.events.emit('deployment.update', deployment);
-  }
-
   private setStatus(status: SlotState, changes: Partial<Omit<SlotStatus, 'status' | 'slotId'>>): void {
     if (status !== this.status.status) assertTransition(this.spec.id, this.status.status, status);
     this.status = { ...this.status, ...changes, status, updatedAt: new Date().toISOString() };
     this.context.store.slots.setStatus(this.spec.id, status, this.status.liveColor, this.status.error);
     this.context.events.emit('slot.status', this.statusSnapshot);
   }
-}
-
-function describeSource(source: Source): string {
-  switch (source.kind) {
-    case 'git':
-      return `checking out ${source.commit ? `commit ${source.commit}` : `branch '${source.branch}'`}`;
-    case 'directory':
-      return `taking a snapshot of ${source.path}`;
-    case 'snapshot':
-      return `extracting snapshot ${source.contentHash}`;
-  }
-}
-
-function timeoutError(deadlineMs: number): BerthError {
-  return new BerthError('COMMAND_FAILED', `the deployment did not finish within ${Math.round(deadlineMs / 60_000)} min (template.deployTimeoutMs); it was stopped`);
 }

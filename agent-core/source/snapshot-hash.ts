@@ -53,20 +53,23 @@ export async function hashTree(tree: SnapshotTree, signal?: AbortSignal): Promis
 /**
  * The bytes of a file entry in chunks, refusing a file whose size is no longer the one scanned: the
  * snapshot records that size before the bytes, so a file that changes mid-capture cannot go in.
+ * Each read asks for one byte more than should remain, so that a small file takes a single read
+ * that also shows it has not grown.
  */
 export async function* readFileChunks(root: string, entry: TreeEntry): AsyncGenerator<Buffer> {
   const handle = await open(path.join(root, entry.path), 'r');
   try {
     let remaining = entry.size;
-    while (remaining > 0) {
-      const buffer = Buffer.allocUnsafe(Math.min(CHUNK_BYTES, remaining));
-      const { bytesRead } = await handle.read(buffer, 0, buffer.length, null);
-      if (bytesRead === 0) throw changedWhileCapturing(entry);
+    for (;;) {
+      const wanted = Math.min(CHUNK_BYTES, remaining + 1);
+      const buffer = Buffer.allocUnsafe(wanted);
+      const { bytesRead } = await handle.read(buffer, 0, wanted, null);
+      if (bytesRead > remaining || (bytesRead === 0 && remaining > 0)) throw changedWhileCapturing(entry);
+      if (bytesRead > 0) yield bytesRead === wanted ? buffer : buffer.subarray(0, bytesRead);
       remaining -= bytesRead;
-      yield bytesRead === buffer.length ? buffer : buffer.subarray(0, bytesRead);
+      // A regular file reads short only at its end.
+      if (remaining === 0 && bytesRead < wanted) return;
     }
-    const { bytesRead } = await handle.read(Buffer.alloc(1), 0, 1, null);
-    if (bytesRead > 0) throw changedWhileCapturing(entry);
   } finally {
     await handle.close();
   }

@@ -39,12 +39,109 @@ function hasBody(raw: readonly string[]): boolean {
   return false;
 }
 
+function uncork(res: ServerResponse): void {
+  res.uncork();
+}
+
 /**
- * Sends one request on to `upstream` and streams the answer back; bodies are piped both ways,
- * never buffered. `done` runs exactly once, when the client's response is over (sent or cut).
- * A failure before the app answered becomes a 502 with the reason; after, the client connection
- * is closed, because a half-sent response cannot be turned into an error any more.
+ * One request on its way to an upstream and its answer on the way back. Bodies stream both ways,
+ * never buffered. A failure before the app answered becomes a 502 with the reason; after, the
+ * client connection is closed, because a half-sent response cannot become an error any more.
+ * (A class rather than closures: this runs for every request, and its listeners are made once.)
  */
+class Exchange {
+  private readonly headers: string[];
+  private readonly body: boolean;
+  private upstreamReq: ClientRequest;
+  private upstreamRes: IncomingMessage | null = null;
+  private retried = false;
+
+  constructor(
+    private readonly upstream: Upstream,
+    private readonly req: IncomingMessage,
+    private readonly res: ServerResponse,
+    options: ForwardingOptions,
+    private readonly done: () => void,
+  ) {
+    this.headers = upstreamRequestHeaders(req, options);
+    this.body = hasBody(req.rawHeaders);
+    res.once('close', this.onClientClosed);
+    this.upstreamReq = this.send();
+  }
+
+  private send(): ClientRequest {
+    const { upstream, req } = this;
+    const upstreamReq = request(
+      { host: upstream.host, port: upstream.port, method: req.method, path: req.url, headers: this.headers, agent: upstream.agent },
+      this.onResponse,
+    );
+    upstreamReq.once('error', this.onRequestError);
+    if (this.body) req.pipe(upstreamReq);
+    else upstreamReq.end();
+    return upstreamReq;
+  }
+
+  private readonly onRequestError = (error: NodeJS.ErrnoException): void => {
+    const { res, upstream } = this;
+    if (res.destroyed) return;
+    if (this.canRetry()) {
+      this.retried = true;
+      this.upstreamReq = this.send();
+      return;
+    }
+    sendPlain(res, 502, unreachableReason(error, upstream));
+  };
+
+  private canRetry(): boolean {
+    return (
+      !this.retried &&
+      !this.body &&
+      this.upstreamReq.reusedSocket &&
+      !this.res.headersSent &&
+      this.upstream.cutReason === null &&
+      RETRYABLE_METHODS.has(this.req.method!)
+    );
+  }
+
+  private readonly onResponse = (upstreamRes: IncomingMessage): void => {
+    const { res } = this;
+    this.upstreamRes = upstreamRes;
+    res.writeHead(upstreamRes.statusCode!, upstreamRes.statusMessage, downstreamResponseHeaders(upstreamRes.rawHeaders));
+    upstreamRes.on('data', this.onData);
+    upstreamRes.once('end', this.onEnd);
+    // The app's connection can drop mid-body; without this the client would wait forever.
+    upstreamRes.once('error', this.onResponseError);
+    // Held until the first body chunk is in, so head and body leave in one write, not two.
+    res.cork();
+    process.nextTick(uncork, res);
+  };
+
+  private readonly onData = (chunk: Buffer): void => {
+    if (!this.res.write(chunk)) {
+      this.upstreamRes!.pause();
+      this.res.once('drain', this.onDrain);
+    }
+  };
+
+  private readonly onDrain = (): void => {
+    this.upstreamRes!.resume();
+  };
+
+  private readonly onEnd = (): void => {
+    this.res.end();
+  };
+
+  private readonly onResponseError = (): void => {
+    this.res.destroy();
+  };
+
+  private readonly onClientClosed = (): void => {
+    if (!this.res.writableFinished) this.upstreamReq.destroy();
+    this.done();
+  };
+}
+
+/** Sends one request on to `upstream` and streams the answer back; `done` runs once, when the client's response is over (sent or cut). */
 export function forwardRequest(
   upstream: Upstream,
   req: IncomingMessage,
@@ -52,38 +149,5 @@ export function forwardRequest(
   options: ForwardingOptions,
   done: () => void,
 ): void {
-  const headers = upstreamRequestHeaders(req, options);
-  const body = hasBody(req.rawHeaders);
-  const retryable = !body && RETRYABLE_METHODS.has(req.method!);
-  let current = send(false);
-
-  res.once('close', () => {
-    if (!res.writableFinished) current.destroy();
-    done();
-  });
-
-  function send(isRetry: boolean): ClientRequest {
-    const upstreamReq = request(
-      { host: upstream.host, port: upstream.port, method: req.method, path: req.url, headers, agent: upstream.agent },
-      relay,
-    );
-    upstreamReq.once('error', (error: NodeJS.ErrnoException) => {
-      if (res.destroyed) return;
-      if (!isRetry && retryable && upstreamReq.reusedSocket && !res.headersSent && upstream.cutReason === null) {
-        current = send(true);
-        return;
-      }
-      sendPlain(res, 502, unreachableReason(error, upstream));
-    });
-    if (body) req.pipe(upstreamReq);
-    else upstreamReq.end();
-    return upstreamReq;
-  }
-
-  function relay(upstreamRes: IncomingMessage): void {
-    // The app's connection can drop mid-body; without this the client would wait forever.
-    upstreamRes.once('error', () => res.destroy());
-    res.writeHead(upstreamRes.statusCode!, upstreamRes.statusMessage, downstreamResponseHeaders(upstreamRes.rawHeaders));
-    upstreamRes.pipe(res);
-  }
+  new Exchange(upstream, req, res, options, done);
 }

@@ -11,6 +11,8 @@ export const NO_TARGET_REASON = 'no healthy instance of this slot is running yet
 export interface SlotProxyOptions extends Partial<ForwardingOptions> {
   /** Names the slot in error messages: "slot qa-1". */
   name?: string;
+  /** Errors of the listening socket after it started (such as running out of file descriptors); the proxy keeps serving. */
+  onError?: (error: Error) => void;
 }
 
 export interface ListenOptions {
@@ -70,6 +72,7 @@ export class SlotProxy {
       this.server.once('error', onError);
       this.server.listen(port, host, () => {
         this.server.off('error', onError);
+        this.server.on('error', (error) => this.options.onError?.(error));
         resolve(this.port);
       });
     });

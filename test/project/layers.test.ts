@@ -60,11 +60,12 @@ describe('layers', () => {
     }
   });
 
-  it('also sees re-exports, dynamic imports and require calls', async () => {
+  it('also sees re-exports, dynamic imports, import types and require calls', async () => {
     const file = 'renderer/src/example.ts';
     expect(await problems(file, "export * from '../../agent-core/store';\n")).toHaveLength(1);
     expect(await problems(file, "export { x } from 'node:fs';\n")).toHaveLength(1);
     expect(await problems(file, "export const load = () => import('node:fs');\n")).toHaveLength(1);
+    expect(await problems(file, "export type Stats = import('node:fs').Stats;\n")).toHaveLength(1);
     expect(await problems('agent-core/store/example.ts', "export const e = require('electron');\n")).toContainEqual(
       expect.stringMatching(/^berth\/layers: 'electron' may not be imported/),
     );

@@ -38,7 +38,7 @@ describe('desired state', () => {
     sources.cleanup();
   });
 
-  it('brings back a slot that was running when the agent was killed, ending the orphan it left first', async () => {
+  it('brings back a slot that was running when the agent was killed, ending the orphan it left first', { timeout: 90_000 }, async () => {
     const port = await findFreePort({ range: [43000, 43999] });
     const app = writeSampleApp(join(sources.path, 'app'), 'v1');
     const first = runTsxScript('deploy-slot-and-wait.ts', [storage.path, sources.path, app, String(port)]);
@@ -57,7 +57,7 @@ describe('desired state', () => {
       const restored = await waitFor(async () => {
         const pid = await servedBy(port);
         return pid !== null && pid !== orphan ? pid : null;
-      }, 'the restored app to answer');
+      }, `the restored app to answer\n${agent.output()}`, { timeoutMs: 30_000 });
       pidsToEnd.push(restored);
       expect(await processStartTime(orphan)).toBeNull();
 

@@ -44,7 +44,13 @@ function openWebSocket(url: string): Promise<WebSocket> {
 }
 
 function nextMessage(socket: WebSocket): Promise<string> {
-  return new Promise((resolve) => socket.once('message', (data) => resolve(data.toString())));
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('no message within 5 s')), 5_000);
+    socket.once('message', (data) => {
+      clearTimeout(timer);
+      resolve(data.toString());
+    });
+  });
 }
 
 describe('proxy', () => {

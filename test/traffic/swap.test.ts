@@ -45,7 +45,13 @@ function openWebSocket(url: string): Promise<WebSocket> {
 }
 
 function echo(socket: WebSocket, text: string): Promise<string> {
-  const reply = new Promise<string>((resolve) => socket.once('message', (data) => resolve(data.toString())));
+  const reply = new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no echo of '${text}' within 5 s`)), 5_000);
+    socket.once('message', (data) => {
+      clearTimeout(timer);
+      resolve(data.toString());
+    });
+  });
   socket.send(text);
   return reply;
 }

@@ -12,7 +12,9 @@ export interface WebSocketLike {
   close(code?: number, reason?: string): void;
   addEventListener(type: 'message', listener: (event: { data: unknown }) => void): void;
   addEventListener(type: 'close', listener: (event: { code: number; reason: string }) => void): void;
-  addEventListener(type: 'open' | 'error', listener: () => void): void;
+  addEventListener(type: 'open', listener: () => void): void;
+  /** The `ws` package's error event carries a message; the browser's carries none. */
+  addEventListener(type: 'error', listener: (event: { message?: string }) => void): void;
 }
 
 /** A transport over an open WebSocket: one JSON text frame per local-API frame. */
@@ -49,7 +51,7 @@ export function openWebSocketTransport(socket: WebSocketLike): Promise<Transport
       settled = true;
       reject(new BerthError('INTERNAL', `could not connect to the agent at ${socket.url}: ${reason}`));
     };
-    socket.addEventListener('error', () => fail('the connection failed'));
+    socket.addEventListener('error', (event) => fail(event.message ?? 'the connection failed'));
     socket.addEventListener('close', (event) => fail(event.reason || `closed with code ${event.code}`));
   });
 }

@@ -1,0 +1,59 @@
+import { randomUUID } from 'node:crypto';
+import { BerthError, type Source } from '../protocol';
+import type { SlotController } from '../slots';
+import type { HandlerContext, HandlerTable } from './handler-table';
+
+type SlotMethods =
+  | 'slot.start'
+  | 'slot.stop'
+  | 'slot.restart'
+  | 'slot.deploy'
+  | 'slot.promote'
+  | 'slot.rollback'
+  | 'deployments.list'
+  | 'deployments.delete'
+  | 'logs.read'
+  | 'logs.subscribe'
+  | 'logs.unsubscribe';
+
+/** The calls that act on one slot: lifecycle, deployments and logs. They work on server slots and local slots alike. */
+export function slotHandlers(context: HandlerContext): Pick<HandlerTable, SlotMethods> {
+  const find = (reference: string): SlotController => context.agent.slots.find(reference);
+  return {
+    'slot.start': (params) => find(params.slot).start(jobId()),
+    'slot.stop': (params) => find(params.slot).stop(jobId()),
+    'slot.restart': (params) => find(params.slot).restart(jobId()),
+    'slot.deploy': (params) => {
+      const controller = find(params.slot);
+      const source = params.source ?? defaultSource(controller, context);
+      return controller.deploy({ source, promote: params.promote, note: params.note ?? null, trigger: 'local' }, jobId());
+    },
+    'slot.promote': (params) => find(params.slot).promote(params.deploymentId, jobId()),
+    'slot.rollback': (params) => find(params.slot).rollback(params.deploymentId, jobId()),
+    'deployments.list': (params) => ({ deployments: find(params.slot).deployments() }),
+    'deployments.delete': (params) => find(params.slot).deleteDeployment(params.deploymentId),
+    'logs.read': (params) =>
+      find(params.slot).readLogs({ deploymentId: params.deploymentId, which: params.which, tailBytes: params.tailBytes }),
+    'logs.subscribe': (params, session) => ({ subscriptionId: session.subscribeLogs(find(params.slot), params.deploymentId) }),
+    'logs.unsubscribe': (params, session) => {
+      session.unsubscribeLogs(params.subscriptionId);
+      return {};
+    },
+  };
+}
+
+/** A local slot's own source, else what the last deployment took (a branch at its newest commit). */
+function defaultSource(controller: SlotController, context: HandlerContext): Source {
+  const own = controller.origin === 'local' ? context.localSources.get(controller.id) : null;
+  if (own) return own;
+  const last = controller.deployments()[0]?.source;
+  if (last) return last.kind === 'git' ? { kind: 'git', branch: last.branch } : last;
+  throw new BerthError(
+    'INVALID_PAYLOAD',
+    `slot '${controller.currentSpec.name}' has no source of its own and no deployment to repeat; say what to deploy (a directory or a branch)`,
+  );
+}
+
+function jobId(): string {
+  return `local-${randomUUID()}`;
+}
