@@ -97,8 +97,10 @@ interface LogPathMeasured extends Measured {
   gaps: number;
 }
 
-async function throughLogPath(storagePath: string): Promise<LogPathMeasured> {
-  const output = await DeploymentOutput.open({ storagePath, slotId: 'bench', deploymentId: 'dep_1', secrets: [secret] });
+type Feed = (write: (chunk: string) => void) => Promise<number>;
+
+async function throughLogPath(storagePath: string, deploymentId: string, feed: Feed): Promise<LogPathMeasured> {
+  const output = await DeploymentOutput.open({ storagePath, slotId: 'bench', deploymentId, secrets: [secret] });
   let subscriberBytes = 0;
   let gaps = 0;
   output.subscribe({
@@ -110,10 +112,30 @@ async function throughLogPath(storagePath: string): Promise<LogPathMeasured> {
   });
   const cpu = process.cpuUsage();
   const started = performance.now();
-  const bytes = await runInTerminal(storagePath, (chunk) => output.write(chunk));
+  const bytes = await feed((chunk) => output.write(chunk));
   await output.close();
   const seconds = (performance.now() - started) / 1000;
   return { seconds, bytes, cpuSeconds: cpuSecondsSince(cpu), logPath: output.path, subscriberBytes, gaps };
+}
+
+/**
+ * Terminal-like output without a terminal: 4 KB chunks (what a pty read hands over), one event
+ * loop turn per 64 KB. It shows what the output path itself can take when the pty and the child
+ * do not set the pace.
+ */
+async function inProcessFeed(write: (chunk: string) => void): Promise<number> {
+  let block = '';
+  for (let line = 0; block.length < 65536; line++) {
+    block += line === 0 ? `${line} token=${secret}\r\n` : `${line} the quick brown fox jumps over the lazy dog 0123456789\r\n`;
+  }
+  const chunks = block.match(/[^]{1,4096}/g) ?? [];
+  let sent = 0;
+  while (sent < totalBytes) {
+    for (const chunk of chunks) write(chunk);
+    sent += block.length;
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  return sent;
 }
 
 async function terminalAlone(workDir: string): Promise<Measured> {
@@ -144,10 +166,13 @@ async function main(): Promise<void> {
   const temp = makeTempDir('berth-bench-');
   try {
     const idleRss = process.memoryUsage().rss;
-    const { result: runner, peakRss } = await withPeakRss(() => throughLogPath(temp.path));
+    const { result: runner, peakRss } = await withPeakRss(() =>
+      throughLogPath(temp.path, 'dep_terminal', (write) => runInTerminal(temp.path, write)),
+    );
     // Read after the RSS sampling stopped: the check itself holds the whole log in memory.
     const log = readFileSync(runner.logPath);
     const alone = await terminalAlone(temp.path);
+    const { result: direct, peakRss: directPeakRss } = await withPeakRss(() => throughLogPath(temp.path, 'dep_direct', inProcessFeed));
     const file = await redirectedToFile(join(temp.path, 'redirect.log'));
     const rssMb = `${(peakRss / 1e6).toFixed(0)} MB (${((peakRss - idleRss) / 1e6).toFixed(0)} MB over idle)`;
     console.log(
@@ -159,6 +184,10 @@ async function main(): Promise<void> {
     console.log(
       `  CPU of this process: runner ${runner.cpuSeconds.toFixed(2)} s, pty alone ${alone.cpuSeconds.toFixed(2)} s` +
         ` (log path ${(runner.cpuSeconds - alone.cpuSeconds).toFixed(2)} s for ${(runner.bytes / 1e6).toFixed(0)} MB)`,
+    );
+    console.log(
+      `  log path alone (no terminal, 4 KB chunks): ${(direct.bytes / 1e6).toFixed(0)} MB in ${direct.seconds.toFixed(2)} s` +
+        ` (${mbPerSecond(direct)} MB/s), CPU ${direct.cpuSeconds.toFixed(2)} s, peak RSS ${(directPeakRss / 1e6).toFixed(0)} MB`,
     );
     console.log(
       `  log file ${(log.length / 1e6).toFixed(1)} MB, secret in it: ${log.includes(secret) ? 'YES' : 'no'}; subscriber got ${(runner.subscriberBytes / 1e6).toFixed(1)} MB with ${runner.gaps} gaps`,

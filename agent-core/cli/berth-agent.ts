@@ -1,48 +1,88 @@
 #!/usr/bin/env node
 import { BerthError } from '../protocol';
-import { LOGIN_USAGE, login } from './commands/login';
-import { LOGOUT_USAGE, logout } from './commands/logout';
+import { UsageError, type CliCommand } from './cli-command';
+import { deployCommand } from './commands/deploy';
+import { deploymentsCommand } from './commands/deployments';
+import { restartCommand, startCommand, stopCommand } from './commands/lifecycle';
+import { logsCommand } from './commands/logs';
+import { openCommand } from './commands/open';
+import { promoteCommand } from './commands/promote';
+import { rollbackCommand } from './commands/rollback';
 import { RUN_USAGE, runAgent } from './commands/run';
+import { slotCommand } from './commands/slot';
+import { slotsCommand } from './commands/slots';
+import { statusCommand } from './commands/status';
 
+const runCommand: CliCommand = {
+  name: 'run',
+  summary: 'host the agent in this process (headless mode)',
+  usage: RUN_USAGE,
+  run: runAgent,
+};
+
+const COMMANDS: CliCommand[] = [
+  runCommand,
+  openCommand,
+  statusCommand,
+  slotsCommand,
+  deploymentsCommand,
+  logsCommand,
+  startCommand,
+  stopCommand,
+  restartCommand,
+  deployCommand,
+  promoteCommand,
+  rollbackCommand,
+  slotCommand,
+];
+
+const width = Math.max(...COMMANDS.map((command) => command.name.length));
 const USAGE = `usage: berth-agent <command> [options]
 
 commands:
-  run     host the agent in this process (headless mode)
-  login   store the control plane's API key and URL
-  logout  remove the API key
+${COMMANDS.map((command) => `  ${command.name.padEnd(width)}  ${command.summary}`).join('\n')}
 
-${RUN_USAGE}
-
-${LOGIN_USAGE}
-
-${LOGOUT_USAGE}`;
+Every command but run talks to the agent running with the same storage folder.
+'berth-agent help <command>' tells more about one.`;
 
 async function main(argv: string[]): Promise<number> {
-  const [command, ...rest] = argv;
-  switch (command) {
-    case 'run':
-      return runAgent(rest);
-    case 'login':
-      return login(rest);
-    case 'logout':
-      return logout(rest);
-    case undefined:
-    case 'help':
-    case '--help':
-    case '-h':
-      process.stdout.write(`${USAGE}\n`);
-      return command === undefined ? 2 : 0;
-    default:
-      process.stderr.write(`berth-agent: unknown command '${command}'\n\n${USAGE}\n`);
+  const [name, ...rest] = argv;
+  if (name === undefined || name === 'help' || name === '--help' || name === '-h') {
+    const about = COMMANDS.find((command) => command.name === rest[0]);
+    process.stdout.write(`${about ? about.usage : USAGE}\n`);
+    return name === undefined ? 2 : 0;
+  }
+  const command = COMMANDS.find((candidate) => candidate.name === name);
+  if (!command) {
+    process.stderr.write(`berth-agent: unknown command '${name}'\n\n${USAGE}\n`);
+    return 2;
+  }
+  if (rest.includes('--help') || rest.includes('-h')) {
+    process.stdout.write(`${command.usage}\n`);
+    return 0;
+  }
+  try {
+    return await command.run(rest);
+  } catch (error) {
+    if (error instanceof UsageError || isParseArgsError(error)) {
+      process.stderr.write(`berth-agent ${name}: ${(error as Error).message}\n\nusage: ${command.usage}\n`);
       return 2;
+    }
+    throw error;
   }
 }
 
-main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    const message = error instanceof BerthError || error instanceof Error ? error.message : String(error);
-    process.stderr.write(`berth-agent: ${message}\n`);
-    process.exit(1);
-  },
-);
+function isParseArgsError(error: unknown): boolean {
+  return error instanceof TypeError && String((error as NodeJS.ErrnoException).code ?? '').startsWith('ERR_PARSE_ARGS');
+}
+
+// Exits once everything written has been flushed: on macOS a pipe is asynchronous, and exit() would cut a long --json answer.
+function exitWith(code: number): void {
+  process.stdout.write('', () => process.stderr.write('', () => process.exit(code)));
+}
+
+main(process.argv.slice(2)).then(exitWith, (error: unknown) => {
+  const message = error instanceof BerthError || error instanceof Error ? error.message : String(error);
+  process.stderr.write(`berth-agent: ${message}\n`);
+  exitWith(1);
+});

@@ -7,3 +7,4 @@ export { noConnection, connectionView, type ConnectionControl } from './connecti
 export type { LocalApiAgent, ApiKeyAccess } from './local-api-agent';
 export { readLocalApiAccess, TOKEN_FILE, ENDPOINT_FILE, type LocalApiAccess } from './local-api-files';
 export { findRendererDir } from './static-files';
+export { startHeadlessLocalApi, type HeadlessLocalApi } from './headless';

@@ -80,8 +80,8 @@ export class LogFile {
     this.pending.push(text);
     this.pendingBytes += bytes;
     if (this.draining !== null) return start;
-    if (this.pendingBytes >= WRITE_BATCH_BYTES) this.startDrain();
-    else this.delayedDrain ??= setTimeout(() => this.startDrain(), WRITE_DELAY_MS).unref();
+    if (this.pendingBytes >= WRITE_BATCH_BYTES) this.startDrain(false);
+    else this.delayedDrain ??= setTimeout(() => this.startDrain(true), WRITE_DELAY_MS).unref();
     return start;
   }
 
@@ -92,7 +92,8 @@ export class LogFile {
   }
 
   private async finish(): Promise<void> {
-    if (this.pending.length > 0) this.startDrain();
+    if (this.draining !== null) await this.draining;
+    this.startDrain(true);
     if (this.draining !== null) await this.draining;
     try {
       await this.handle.close();
@@ -105,15 +106,22 @@ export class LogFile {
     }
   }
 
-  private startDrain(): void {
+  /** Starts the write loop; `everything` writes what is pending now even if it is less than a batch. */
+  private startDrain(everything: boolean): void {
     if (this.delayedDrain !== null) clearTimeout(this.delayedDrain);
     this.delayedDrain = null;
-    this.draining ??= this.drain();
+    if (this.draining !== null || this.pending.length === 0) return;
+    this.draining = this.drain(everything).finally(() => {
+      this.draining = null;
+      if (this.pending.length > 0 && this.closing === null) {
+        this.delayedDrain = setTimeout(() => this.startDrain(true), WRITE_DELAY_MS).unref();
+      }
+    });
   }
 
-  private async drain(): Promise<void> {
+  private async drain(everything: boolean): Promise<void> {
     try {
-      while (this.pending.length > 0) {
+      for (let first = everything; this.pending.length > 0 && (first || this.pendingBytes >= WRITE_BATCH_BYTES); first = false) {
         const data = Buffer.from(this.pending.join(''), 'utf8');
         this.pending = [];
         this.pendingBytes = 0;
@@ -129,8 +137,6 @@ export class LogFile {
       this.failure = error;
       this.pending = [];
       this.pendingBytes = 0;
-    } finally {
-      this.draining = null;
     }
   }
 

@@ -20,6 +20,7 @@ export class SlotSpecVault {
   save(spec: SlotSpec, origin: SlotOrigin): Promise<SlotRecord> {
     return this.exclusive(spec.id, async () => {
       const existed = this.slots.get(spec.id) !== null;
+      const stored = this.storedAccounts(spec.id);
       const redacted = structuredClone(spec);
       const kept = new Set<string>();
       for (const place of secretPlaces(spec)) {
@@ -40,10 +41,10 @@ export class SlotSpecVault {
           specJson: JSON.stringify(redacted),
         });
       } catch (error) {
-        if (!existed) await this.deleteSecrets(spec.id, new Set());
+        if (!existed) await this.deleteAccounts([...kept]);
         throw error;
       }
-      await this.deleteSecrets(spec.id, kept);
+      await this.deleteAccounts(stored.filter((account) => !kept.has(account)));
       return record;
     });
   }
@@ -80,17 +81,30 @@ export class SlotSpecVault {
   /** Deletes the slot's row (with its deployments) and every keychain entry it had; false when there was no slot. */
   remove(slotId: string): Promise<boolean> {
     return this.exclusive(slotId, async () => {
+      const stored = this.storedAccounts(slotId);
       const removed = this.slots.remove(slotId);
-      await this.deleteSecrets(slotId, new Set());
+      await this.deleteAccounts(stored);
       return removed;
     });
   }
 
-  private async deleteSecrets(slotId: string, keep: ReadonlySet<string>): Promise<void> {
-    const prefix = accountFor(slotId, '');
-    for (const account of await this.secrets.accounts()) {
-      if (account.startsWith(prefix) && !keep.has(account)) await this.secrets.delete(account);
-    }
+  /**
+   * The keychain entries the stored row refers to (its `***` places). Reading them from the row, not
+   * from the keychain, keeps a slot without secrets working where no keychain is reachable.
+   */
+  private storedAccounts(slotId: string): string[] {
+    const record = this.slots.get(slotId);
+    if (record === null) return [];
+    const parsed = SlotSpec.safeParse(JSON.parse(record.specJson));
+    if (!parsed.success) return [];
+    const spec = parsed.data;
+    return secretPlaces(spec)
+      .filter((place) => place.read(spec) === REDACTED)
+      .map((place) => accountFor(slotId, place.key));
+  }
+
+  private async deleteAccounts(accounts: readonly string[]): Promise<void> {
+    for (const account of accounts) await this.secrets.delete(account);
   }
 
   private exclusive<T>(slotId: string, work: () => Promise<T>): Promise<T> {

@@ -84,8 +84,10 @@ export function forwardUpgrade(
   upstreamReq.once('upgrade', (upstreamRes: IncomingMessage, app: Socket, appHead: Buffer) => {
     client.off('error', abandon);
     client.off('close', abandon);
-    if (client.destroyed) {
+    // The handshake may finish after this color was cut off (its own connection is not in the pool).
+    if (client.destroyed || upstream.cutReason !== null) {
       app.destroy();
+      client.destroy();
       settle();
       return;
     }

@@ -57,7 +57,7 @@ describe('blue-green deployments', () => {
     expect(second.color).toBe('green');
     expect(await get(publicPort)).toMatchObject({ body: { version: 'v2', color: 'green' } });
     expect(slot.statusSnapshot.liveColor).toBe('green');
-    await waitFor(async () => (await Promise.all(oldPids.map(processStartTime))).every((time) => time === null), 'the blue instance to stop');
+    await waitFor(async () => (await Promise.all(oldPids.map((pid) => processStartTime(pid)))).every((time) => time === null), 'the blue instance to stop');
   });
 
   it('loses no request during a swap under continuous load', async () => {

@@ -139,6 +139,21 @@ describe('slot spec vault', () => {
   });
 });
 
+describe('slot spec vault without a keychain', () => {
+  it('saves, loads and removes a slot without secrets where no keychain is reachable', async () => {
+    const unreachable = (): never => {
+      throw new Error('no Secret Service on this machine');
+    };
+    const offline = new SlotSpecVault(store.slots, { get: unreachable, set: unreachable, delete: unreachable, accounts: unreachable });
+    const spec = makeSpec({ repository: { url: 'file:///srv/web.git' } });
+    spec.template.variables = spec.template.variables.filter((variable) => !variable.secret);
+    spec.variables = { NodeEnv: 'staging' };
+    await offline.save(spec, 'local');
+    expect(await offline.load(spec.id)).toEqual(spec);
+    expect(await offline.remove(spec.id)).toBe(true);
+  });
+});
+
 describe('spec secrets', () => {
   it('lists the token and both values of every secret variable, each once', () => {
     const spec = makeSpec();

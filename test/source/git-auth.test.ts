@@ -1,5 +1,6 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { delimiter, join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { BerthError } from '../../agent-core/protocol';
 import { prepareGitSource } from '../../agent-core/source';
@@ -52,6 +53,26 @@ describe('git auth', () => {
       expect(content, file).not.toContain(TOKEN);
       expect(content, file).not.toContain(BASIC);
     }
+  });
+
+  it.skipIf(process.platform === 'win32')('never puts the token on the command line of a git process', async () => {
+    const shim = join(temp.path, 'bin');
+    const argvLog = join(temp.path, 'argv.log');
+    const realGit = execFileSync('sh', ['-c', 'command -v git'], { encoding: 'utf8' }).trim();
+    mkdirSync(shim);
+    writeFileSync(join(shim, 'git'), `#!/bin/sh\nprintf '%s\\n' "$*" >> '${argvLog}'\nexec '${realGit}' "$@"\n`, { mode: 0o755 });
+    const path = process.env.PATH;
+    process.env.PATH = `${shim}${delimiter}${path}`;
+    try {
+      await prepareGitSource({ workdir, repository: { url, token: TOKEN }, branch: 'main' });
+    } finally {
+      process.env.PATH = path;
+    }
+
+    const argv = readFileSync(argvLog, 'utf8');
+    expect(argv).toContain('fetch');
+    expect(argv).not.toContain(TOKEN);
+    expect(argv).not.toContain(BASIC);
   });
 
   it('fetches again on a later deployment, giving the token anew', async () => {

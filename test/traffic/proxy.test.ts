@@ -3,7 +3,7 @@ import { createServer, type Server } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { BerthError } from '../../agent-core/protocol';
-import { SlotProxy, Target } from '../../agent-core/traffic';
+import { SlotProxy, Target, type SlotProxyOptions } from '../../agent-core/traffic';
 import { startHttpApp, type HttpApp } from '../fixtures/http-app';
 import { httpRequest } from '../fixtures/http-request';
 
@@ -25,8 +25,8 @@ function healthyTarget(upstream: { port: number }, color: 'blue' | 'green' = 'bl
   return target;
 }
 
-async function proxyTo(target: Target | null): Promise<{ proxy: SlotProxy; origin: string }> {
-  const proxy = new SlotProxy({ name: 'slot qa-1' });
+async function proxyTo(target: Target | null, options: SlotProxyOptions = {}): Promise<{ proxy: SlotProxy; origin: string }> {
+  const proxy = new SlotProxy({ name: 'slot qa-1', ...options });
   const port = await proxy.listen({ port: 0, host: '127.0.0.1' });
   cleanups.push(() => proxy.close());
   if (target) proxy.setTarget(target);
@@ -72,6 +72,19 @@ describe('proxy', () => {
     expect(headers.host).toBe(new URL(origin).host);
     expect(headers['x-kept']).toBe('yes');
     expect(headers['x-hop']).toBeUndefined();
+  });
+
+  it('extends the forwarding headers of a trusted proxy in front instead of replacing them', async () => {
+    const blue = await app();
+    const { origin } = await proxyTo(healthyTarget(blue), { trustForwardedHeaders: true });
+
+    const seen = await httpRequest(`${origin}/headers`, {
+      headers: { 'X-Forwarded-For': '203.0.113.9', 'X-Forwarded-Proto': 'https', 'X-Forwarded-Host': 'qa.example.com' },
+    });
+    const headers = JSON.parse(seen.body) as Record<string, string>;
+    expect(headers['x-forwarded-for']).toBe('203.0.113.9, 127.0.0.1');
+    expect(headers['x-forwarded-proto']).toBe('https');
+    expect(headers['x-forwarded-host']).toBe('qa.example.com');
   });
 
   it('keeps connections to the app alive across requests', async () => {

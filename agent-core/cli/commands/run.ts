@@ -1,15 +1,20 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { agentVersion } from '../../connection/agent-version';
+import { startHeadlessLocalApi } from '../../local-api';
 import { BerthError } from '../../protocol';
 import { AgentRuntime } from '../../runtime';
+import { ApiKeyStore, KeychainSecretStore } from '../../secrets';
 import { Settings, defaultStoragePath } from '../../settings';
 import { printAgentLog } from '../agent-log-printer';
 
-export const RUN_USAGE = `berth-agent run [--storage DIR] [--name NAME] [--server URL] [--config FILE] [--source-root DIR]...
+export const RUN_USAGE = `berth-agent run [--storage DIR] [--name NAME] [--server URL] [--config FILE] [--source-root DIR]... [--api-port PORT]
 
 Hosts the agent in this process until SIGINT or SIGTERM, which stop every slot with its shutdown
-commands and keep their desired state, so they come back at the next start.`;
+commands and keep their desired state, so they come back at the next start. The local API (for the
+other berth-agent commands) and the window listen on 127.0.0.1, on --api-port or a free port; the
+login link printed at start opens the window in a browser ('berth-agent open' prints a new one).`;
 
 /** `berth-agent run`: the agent under plain Node, for servers, CI and machines without a desktop. */
 export async function runAgent(argv: string[]): Promise<number> {
@@ -21,6 +26,7 @@ export async function runAgent(argv: string[]): Promise<number> {
       server: { type: 'string' },
       config: { type: 'string' },
       'source-root': { type: 'string', multiple: true },
+      'api-port': { type: 'string' },
     },
     strict: true,
   });
@@ -29,9 +35,27 @@ export async function runAgent(argv: string[]): Promise<number> {
   if (values.server) overrides.serverUrl = values.server;
   if (values['source-root']) overrides.sourceRoots = values['source-root'].map((root) => resolve(root));
   const storagePath = resolve(values.storage ?? defaultStoragePath());
+  const apiPort = values['api-port'] === undefined ? undefined : Number(values['api-port']);
+  if (apiPort !== undefined && !(Number.isInteger(apiPort) && apiPort > 0 && apiPort < 65_536)) {
+    throw new BerthError('INVALID_PAYLOAD', `--api-port takes a port number, not '${values['api-port']}'`);
+  }
 
   const runtime = await AgentRuntime.create({ storagePath, overrides });
   printAgentLog(runtime.events, (line) => process.stdout.write(line), process.stdout.isTTY === true);
+  const localApi = await startHeadlessLocalApi({
+    agent: runtime,
+    apiKeys: new ApiKeyStore(new KeychainSecretStore()),
+    version: agentVersion(),
+    port: apiPort,
+  }).catch(async (error: unknown) => {
+    await runtime.stop();
+    throw error;
+  });
+  process.stdout.write(
+    `local API and window on ${localApi.web.origin}\n` +
+      `open the window: ${localApi.web.loginUrl()}\n` +
+      `(the link works once, for 15 minutes; 'berth-agent open' prints a new one)\n`,
+  );
 
   const stopped = new Promise<number>((resolveStop) => {
     let stopping = false;
@@ -42,13 +66,16 @@ export async function runAgent(argv: string[]): Promise<number> {
       }
       stopping = true;
       runtime.events.info(`${signal}: stopping every slot (their desired state is kept)`);
-      runtime.stop().then(
-        () => resolveStop(0),
-        (error: unknown) => {
-          process.stderr.write(`error while stopping: ${(error as Error).message}\n`);
-          resolveStop(1);
-        },
-      );
+      runtime
+        .stop()
+        .then(() => localApi.close())
+        .then(
+          () => resolveStop(0),
+          (error: unknown) => {
+            process.stderr.write(`error while stopping: ${(error as Error).message}\n`);
+            resolveStop(1);
+          },
+        );
     };
     process.on('SIGINT', onSignal);
     process.on('SIGTERM', onSignal);

@@ -17,7 +17,6 @@ export interface LocalApiClientEvents {
 }
 
 /** Params may be left out for the calls that need none. */
-// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- `{}` is what a call without required params accepts
 export type CallArgs<M extends LocalApiMethod> = {} extends RequestParamsInput<M>
   ? [params?: RequestParamsInput<M>]
   : [params: RequestParamsInput<M>];
