@@ -1,3 +1,14 @@
-// STUB written by the tooling helper so the build has its entry; the lead replaces this file with the
-// Electron utility-process entry that starts AgentRuntime.
-process.stdout.write('berth agent utility process (stub)\n');
+import { runAgentProcess, type ParentPortLike } from './utility';
+
+// Electron gives a utility process `process.parentPort`; under plain Node (tests) it is absent and importing this file does nothing.
+const parent = (process as NodeJS.Process & { parentPort?: ParentPortLike }).parentPort;
+
+if (parent) {
+  runAgentProcess(parent, process.argv.slice(2)).then(
+    () => process.exit(0),
+    (error: unknown) => {
+      process.stderr.write(`berth agent process: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+      process.exit(1);
+    },
+  );
+}

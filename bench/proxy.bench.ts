@@ -216,10 +216,12 @@ function findNginx(): string | null {
   if (found()) return found();
   if (process.platform === 'linux' && process.getuid?.() === 0) {
     console.log('nginx is missing: installing nginx-light with apt-get');
-    execFileSync('apt-get', ['install', '-y', '--no-install-recommends', 'nginx-light'], { stdio: 'inherit' });
+    const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+    execFileSync('apt-get', ['update'], { stdio: 'inherit', env });
+    execFileSync('apt-get', ['install', '-y', 'nginx-light'], { stdio: 'inherit', env });
     return found();
   }
-  console.log('nginx is missing, so there is no reference row: install it with `sudo apt-get install -y nginx-light`');
+  console.log('nginx is missing, so there is no reference row: sudo apt-get update && sudo apt-get install -y nginx-light');
   return null;
 }
 

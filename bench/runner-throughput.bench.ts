@@ -120,7 +120,7 @@ async function throughLogPath(storagePath: string, deploymentId: string, feed: F
 
 /**
  * Terminal-like output without a terminal: 4 KB chunks (what a pty read hands over), one event
- * loop turn per 64 KB. It shows what the output path itself can take when the pty and the child
+ * loop turn each. It shows what the output path itself can take when the pty and the child
  * do not set the pace.
  */
 async function inProcessFeed(write: (chunk: string) => void): Promise<number> {
@@ -131,9 +131,11 @@ async function inProcessFeed(write: (chunk: string) => void): Promise<number> {
   const chunks = block.match(/[^]{1,4096}/g) ?? [];
   let sent = 0;
   while (sent < totalBytes) {
-    for (const chunk of chunks) write(chunk);
+    for (const chunk of chunks) {
+      write(chunk);
+      await new Promise((resolve) => setImmediate(resolve));
+    }
     sent += block.length;
-    await new Promise((resolve) => setImmediate(resolve));
   }
   return sent;
 }
@@ -162,6 +164,15 @@ async function redirectedToFile(path: string): Promise<Measured> {
   return { seconds: (performance.now() - started) / 1000, bytes: statSync(path).size, cpuSeconds: cpuSecondsSince(cpu) };
 }
 
+function inspectLog(path: string): { bytes: number; secretInLog: boolean; backlogDrops: number } {
+  const log = readFileSync(path, 'utf8');
+  return {
+    bytes: Buffer.byteLength(log),
+    secretInLog: log.includes(secret),
+    backlogDrops: log.split('of output dropped here').length - 1,
+  };
+}
+
 async function main(): Promise<void> {
   const temp = makeTempDir('berth-bench-');
   try {
@@ -170,9 +181,10 @@ async function main(): Promise<void> {
       throughLogPath(temp.path, 'dep_terminal', (write) => runInTerminal(temp.path, write)),
     );
     // Read after the RSS sampling stopped: the check itself holds the whole log in memory.
-    const log = readFileSync(runner.logPath);
+    const log = inspectLog(runner.logPath);
     const alone = await terminalAlone(temp.path);
     const { result: direct, peakRss: directPeakRss } = await withPeakRss(() => throughLogPath(temp.path, 'dep_direct', inProcessFeed));
+    const directDrops = inspectLog(direct.logPath).backlogDrops;
     const file = await redirectedToFile(join(temp.path, 'redirect.log'));
     const rssMb = `${(peakRss / 1e6).toFixed(0)} MB (${((peakRss - idleRss) / 1e6).toFixed(0)} MB over idle)`;
     console.log(
@@ -187,10 +199,11 @@ async function main(): Promise<void> {
     );
     console.log(
       `  log path alone (no terminal, 4 KB chunks): ${(direct.bytes / 1e6).toFixed(0)} MB in ${direct.seconds.toFixed(2)} s` +
-        ` (${mbPerSecond(direct)} MB/s), CPU ${direct.cpuSeconds.toFixed(2)} s, peak RSS ${(directPeakRss / 1e6).toFixed(0)} MB`,
+        ` (${mbPerSecond(direct)} MB/s), CPU ${direct.cpuSeconds.toFixed(2)} s, peak RSS ${(directPeakRss / 1e6).toFixed(0)} MB,` +
+        ` ${directDrops} backlog drops`,
     );
     console.log(
-      `  log file ${(log.length / 1e6).toFixed(1)} MB, secret in it: ${log.includes(secret) ? 'YES' : 'no'}; subscriber got ${(runner.subscriberBytes / 1e6).toFixed(1)} MB with ${runner.gaps} gaps`,
+      `  log file ${(log.bytes / 1e6).toFixed(1)} MB, secret in it: ${log.secretInLog ? 'YES' : 'no'}; subscriber got ${(runner.subscriberBytes / 1e6).toFixed(1)} MB with ${runner.gaps} gaps`,
     );
   } finally {
     temp.cleanup();

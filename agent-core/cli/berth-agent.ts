@@ -4,11 +4,14 @@ import { UsageError, type CliCommand } from './cli-command';
 import { deployCommand } from './commands/deploy';
 import { deploymentsCommand } from './commands/deployments';
 import { restartCommand, startCommand, stopCommand } from './commands/lifecycle';
+import { loginCommand } from './commands/login';
+import { logoutCommand } from './commands/logout';
 import { logsCommand } from './commands/logs';
 import { openCommand } from './commands/open';
 import { promoteCommand } from './commands/promote';
 import { rollbackCommand } from './commands/rollback';
-import { RUN_USAGE, runAgent } from './commands/run';
+import { serviceCommand } from './commands/service';
+import { RUN_USAGE } from './commands/run-usage';
 import { slotCommand } from './commands/slot';
 import { slotsCommand } from './commands/slots';
 import { statusCommand } from './commands/status';
@@ -17,7 +20,8 @@ const runCommand: CliCommand = {
   name: 'run',
   summary: 'host the agent in this process (headless mode)',
   usage: RUN_USAGE,
-  run: runAgent,
+  // The whole agent loads only for `run`; the other commands are small clients of it.
+  run: async (argv) => (await import('./commands/run')).runAgent(argv),
 };
 
 const COMMANDS: CliCommand[] = [
@@ -34,6 +38,9 @@ const COMMANDS: CliCommand[] = [
   promoteCommand,
   rollbackCommand,
   slotCommand,
+  loginCommand,
+  logoutCommand,
+  serviceCommand,
 ];
 
 const width = Math.max(...COMMANDS.map((command) => command.name.length));

@@ -1,8 +1,9 @@
 import { resolve } from 'node:path';
 import { WebSocket } from 'ws';
 import { LocalApiClient, openWebSocketTransport } from '../protocol/local-api';
-import { API_PATH, readLocalApiAccess } from '../local-api';
-import { defaultStoragePath } from '../settings';
+// Only the files module: the CLI must not load the whole agent just to talk to it.
+import { API_PATH, readLocalApiAccess } from '../local-api/local-api-files';
+import { defaultStoragePath } from '../settings/storage-path';
 
 /**
  * Connects to the agent running with this storage folder: its port and token are in the folder

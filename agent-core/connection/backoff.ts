@@ -31,7 +31,7 @@ export class Backoff {
     if (upForMs >= this.resetAfterMs) this.attempt = 0;
     const ceiling = Math.min(this.capMs, this.baseMs * 2 ** Math.min(this.attempt, 30));
     this.attempt += 1;
-    return Math.floor(this.random() * ceiling);
+    return this.random() * ceiling;
   }
 
   reset(): void {

@@ -35,7 +35,7 @@ function prepareStatements(db: Database.Database) {
 export class Outbox {
   private readonly statements: ReturnType<typeof prepareStatements>;
   private sender: ReliableSender | null = null;
-  /** The highest seq handed to the current session. */
+  /** The highest seq handed to a session of this process. */
   private sentUpTo = 0;
 
   constructor(private readonly store: Store) {
@@ -89,9 +89,9 @@ export class Outbox {
     return { resent, renumbered };
   }
 
+  /** The session ended: nothing is sent until the next welcome. */
   detach(): void {
     this.sender = null;
-    this.sentUpTo = 0;
   }
 
   /**
@@ -99,7 +99,7 @@ export class Outbox {
    * beyond that only acknowledges what was sent. Returns the seq actually acknowledged.
    */
   ack(seq: number): number {
-    const upTo = Math.min(seq, this.sender === null ? this.lastSeq : this.sentUpTo);
+    const upTo = Math.min(seq, this.sentUpTo);
     this.acknowledge(upTo);
     return upTo;
   }

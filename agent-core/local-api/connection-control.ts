@@ -1,4 +1,4 @@
-import type { ConnectionState } from '../connection/connection-state';
+import type { ConnectionState, ControlPlaneClient } from '../connection';
 import type { ConnectionView } from '../protocol/local-api';
 
 /** What the local API needs of the control-plane connection: its state, and a way to try again now. */
@@ -13,6 +13,18 @@ export interface ConnectionControl {
 export function noConnection(reason = 'this agent runs without a control-plane connection'): ConnectionControl {
   const state: ConnectionState = { kind: 'disabled', reason };
   return { current: () => state, onChange: () => () => undefined, retryNow: () => undefined };
+}
+
+/** The runtime's control-plane client, as the local API sees it. */
+export function controlPlaneConnection(client: ControlPlaneClient, onRetryFailed: (error: Error) => void): ConnectionControl {
+  return {
+    current: () => client.state,
+    onChange: (listener) => {
+      client.status.on('change', listener);
+      return () => client.status.off('change', listener);
+    },
+    retryNow: () => void client.reconnect().catch(onRetryFailed),
+  };
 }
 
 export function connectionView(state: ConnectionState, serverUrl: string | null): ConnectionView {

@@ -8,6 +8,8 @@ import { BerthError } from '../protocol';
 export const TOKEN_FILE = 'local-api.token';
 /** Where a running agent's WebSocket listens, so the CLI can find it. */
 export const ENDPOINT_FILE = 'local-api.json';
+/** The WebSocket's path on that port. */
+export const API_PATH = '/api';
 
 const Endpoint = z.object({ port: z.number().int().min(1).max(65_535), pid: z.number().int().positive() });
 export type LocalApiEndpoint = z.infer<typeof Endpoint>;

@@ -5,12 +5,11 @@ import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import { BerthError } from '../protocol';
 import type { ServerTransport } from './api-session';
 import { BrowserLogin } from './browser-login';
-import { newSecret, removeLocalApiFiles, writeEndpointFile, writeTokenFile } from './local-api-files';
+import { API_PATH, newSecret, removeLocalApiFiles, writeEndpointFile, writeTokenFile } from './local-api-files';
 import { bearerToken, hostProblem, originProblem, sameSecret } from './request-guard';
 import type { LocalApiServer } from './server';
 import { securityHeaders, serveStatic } from './static-files';
 
-export const API_PATH = '/api';
 const LOGIN_PATH = '/login';
 const MAX_FRAME_BYTES = 8 * 1024 * 1024;
 // Below this many queued bytes a client counts as caught up again.

@@ -14,6 +14,9 @@ const LINE_START_SEARCH_BYTES = 64 * 1024;
 // output path. Output is written once this much is pending, or after this delay.
 const WRITE_BATCH_BYTES = 64 * 1024;
 const WRITE_DELAY_MS = 20;
+// Output waiting for the disk is held in memory up to this much; past it the agent would rather
+// lose log output (with a marker where it was lost) than run out of memory and take every slot down.
+export const DEFAULT_MAX_PENDING_BYTES = 32 * 1024 * 1024;
 
 /** The line at the top of a log whose oldest part was dropped; readers recognise it by this pattern. */
 export const CAP_MARKER_PATTERN = /^\[berth\] .* of earlier output dropped: log capped at .*\r?\n/;
@@ -22,9 +25,15 @@ function capMarker(droppedBytes: number, maxBytes: number): string {
   return `[berth] ${formatBytes(droppedBytes)} of earlier output dropped: log capped at ${formatBytes(maxBytes)}\r\n`;
 }
 
+function backlogMarker(droppedBytes: number): string {
+  return `\r\n[berth] ${formatBytes(droppedBytes)} of output dropped here: the log file could not be written as fast as the command printed\r\n`;
+}
+
 export interface LogFileOptions {
   /** Past this size the oldest part of the log is dropped, keeping about the newest half. */
   maxBytes?: number;
+  /** Output waiting to be written that may be held in memory before new output is dropped. */
+  maxPendingBytes?: number;
 }
 
 /**
@@ -37,6 +46,7 @@ export interface LogFileOptions {
 export class LogFile {
   private pending: string[] = [];
   private pendingBytes = 0;
+  private droppedBytes = 0;
   private delayedDrain: NodeJS.Timeout | null = null;
   private logicalOffset: number;
   private writtenOffset: number;
@@ -49,20 +59,24 @@ export class LogFile {
     private handle: FileHandle,
     private fileBytes: number,
     private readonly maxBytes: number,
+    private readonly maxPendingBytes: number,
   ) {
     this.logicalOffset = fileBytes;
     this.writtenOffset = fileBytes;
   }
 
   /** Opens (creating its folder) the log at `path` for appending; an existing log is continued. */
-  static async open(path: string, { maxBytes = DEFAULT_LOG_MAX_BYTES }: LogFileOptions = {}): Promise<LogFile> {
+  static async open(
+    path: string,
+    { maxBytes = DEFAULT_LOG_MAX_BYTES, maxPendingBytes = DEFAULT_MAX_PENDING_BYTES }: LogFileOptions = {},
+  ): Promise<LogFile> {
     if (!(maxBytes >= MIN_LOG_MAX_BYTES)) {
       throw new BerthError('INTERNAL', `log cap of ${maxBytes} bytes is too small: it must be at least ${MIN_LOG_MAX_BYTES} bytes`);
     }
     await mkdir(dirname(path), { recursive: true });
     const handle = await open(path, 'a+');
     const { size } = await handle.stat();
-    return new LogFile(path, handle, size, maxBytes);
+    return new LogFile(path, handle, size, maxBytes, maxPendingBytes);
   }
 
   /** Total bytes ever appended: the offset the next appended text will start at. */
@@ -77,8 +91,12 @@ export class LogFile {
     const bytes = Buffer.byteLength(text, 'utf8');
     this.logicalOffset += bytes;
     if (this.failure !== null || bytes === 0) return start;
-    this.pending.push(text);
-    this.pendingBytes += bytes;
+    if (this.pendingBytes + bytes > this.maxPendingBytes) {
+      this.droppedBytes += bytes;
+    } else {
+      this.noteDropped();
+      this.queue(text, bytes);
+    }
     if (this.draining !== null) return start;
     if (this.pendingBytes >= WRITE_BATCH_BYTES) this.startDrain(false);
     else this.delayedDrain ??= setTimeout(() => this.startDrain(true), WRITE_DELAY_MS).unref();
@@ -91,8 +109,21 @@ export class LogFile {
     return this.closing;
   }
 
+  private queue(text: string, bytes: number): void {
+    this.pending.push(text);
+    this.pendingBytes += bytes;
+  }
+
+  private noteDropped(): void {
+    if (this.droppedBytes === 0) return;
+    const marker = backlogMarker(this.droppedBytes);
+    this.droppedBytes = 0;
+    this.queue(marker, Buffer.byteLength(marker, 'utf8'));
+  }
+
   private async finish(): Promise<void> {
     if (this.draining !== null) await this.draining;
+    this.noteDropped();
     this.startDrain(true);
     if (this.draining !== null) await this.draining;
     try {
@@ -122,7 +153,9 @@ export class LogFile {
   private async drain(everything: boolean): Promise<void> {
     try {
       for (let first = everything; this.pending.length > 0 && (first || this.pendingBytes >= WRITE_BATCH_BYTES); first = false) {
-        const data = Buffer.from(this.pending.join(''), 'utf8');
+        const data = Buffer.allocUnsafe(this.pendingBytes);
+        let filled = 0;
+        for (const text of this.pending) filled += data.write(text, filled, 'utf8');
         this.pending = [];
         this.pendingBytes = 0;
         this.writtenOffset += data.length;

@@ -151,7 +151,8 @@ export async function waitHealthy(options: WaitHealthyOptions): Promise<CheckRes
           'HEALTH_CHECK_FAILED',
           withOutput(
             `the app was not healthy after ${seconds(Date.now() - started)}: ${last.detail}. ` +
-              `If it is simply slow to boot, raise traffic.healthCheck.timeoutMs (now ${timeoutMs} ms).`,
+              (last.status === 404 ? 'Check traffic.healthCheck.path. ' : '') +
+              `If the app is simply slow to boot, raise traffic.healthCheck.timeoutMs (now ${timeoutMs} ms).`,
             lastOutput,
           ),
         );

@@ -9,19 +9,34 @@ export interface FindFreePortOptions {
   host?: string;
 }
 
-/** Whether `port` can be bound on `host` right now: the only test that the OS agrees with. */
-export function isPortFree(port: number, host = '127.0.0.1'): Promise<boolean> {
+// A port handed out is not bound until the app starts, which can take a while; meanwhile another
+// deployment in this agent must not be given it too.
+const RESERVED_MS = 60_000;
+const handedOut = new Map<number, number>();
+
+function canBind(port: number, host: string): Promise<boolean> {
   return new Promise((resolve) => {
     const probe = createServer();
     probe.unref();
     probe.once('error', () => resolve(false));
-    probe.listen({ port, host, exclusive: true }, () => probe.close(() => resolve(true)));
+    probe.listen({ port, host }, () => probe.close(() => resolve(true)));
   });
 }
 
 /**
- * A port in `range` that nothing listens on, checked by binding it. The search starts at a random
- * place in the range so that two deployments starting together rarely probe the same ports.
+ * Whether `port` can be bound on `host` right now, binding being the only test the OS agrees
+ * with. The wildcard address is tried too: on Windows and macOS a specific address can be bound
+ * while another program holds the port on all interfaces, and the app may listen on either.
+ */
+export async function isPortFree(port: number, host = '127.0.0.1'): Promise<boolean> {
+  if (!(await canBind(port, host))) return false;
+  return host === '0.0.0.0' || host === '::' || canBind(port, '0.0.0.0');
+}
+
+/**
+ * A port in `range` that nothing listens on, checked by binding it, and not handed out by this
+ * agent in the last minute. The search starts at a random place in the range, so that agents
+ * sharing a machine rarely probe the same ports.
  */
 export async function findFreePort({ range, exclude = [], host = '127.0.0.1' }: FindFreePortOptions): Promise<number> {
   const [from, to] = range;
@@ -31,9 +46,14 @@ export async function findFreePort({ range, exclude = [], host = '127.0.0.1' }: 
   const size = to - from + 1;
   const start = Math.floor(Math.random() * size);
   const skip = new Set(exclude);
+  const now = Date.now();
   for (let i = 0; i < size; i++) {
     const port = from + ((start + i) % size);
-    if (!skip.has(port) && (await isPortFree(port, host))) return port;
+    if (skip.has(port) || (handedOut.get(port) ?? 0) > now) continue;
+    if (await isPortFree(port, host)) {
+      handedOut.set(port, Date.now() + RESERVED_MS);
+      return port;
+    }
   }
   throw new BerthError(
     'PORT_IN_USE',

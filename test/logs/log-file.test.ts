@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { LogFile } from '../../agent-core/logs';
 import { makeTempDir } from '../fixtures/temp-dir';
+import { waitFor } from '../fixtures/wait';
 
 const cleanups: Array<() => void> = [];
 afterEach(() => cleanups.splice(0).forEach((cleanup) => cleanup()));
@@ -80,6 +81,23 @@ describe('log-file', () => {
     expect(written.endsWith(kept)).toBe(true);
     expect(kept.startsWith('output line ')).toBe(true);
     expect(Buffer.byteLength(kept)).toBeGreaterThan(maxBytes / 2 - 200);
+  });
+
+  it('drops output past the in-memory backlog with a marker where it was lost, instead of holding it all', async () => {
+    const path = tempLogPath();
+    const log = await LogFile.open(path, { maxPendingBytes: 1024 * 1024 });
+    const line = `${'z'.repeat(1023)}\n`;
+    for (let index = 0; index < 3 * 1024; index++) log.append(line);
+    await waitFor(async () => (await stat(path)).size >= 1024 * 1024, 'the backlog to reach the file');
+    log.append('after\n');
+    await log.close();
+    expect(log.offset).toBe(3 * 1024 * 1024 + 6);
+    const text = await readFile(path, 'utf8');
+    expect(text.length).toBeLessThan(2 * 1024 * 1024);
+    const [before, after] = text.split(/\r\n\[berth\] [\d.]+ MB of output dropped here: the log file could not be written as fast as the command printed\r\n/);
+    expect(before.length).toBeGreaterThanOrEqual(1024 * 1024);
+    expect(before).toBe(line.repeat(before.length / line.length));
+    expect(after).toBe('after\n');
   });
 
   it('loses nothing written just before close', async () => {

@@ -190,6 +190,17 @@ describe('snapshot capture', () => {
     expect(DEFAULT_SNAPSHOT_LIMITS).toEqual({ maxFiles: 100_000, maxBytes: 1024 ** 3 });
   });
 
+  it('stops when cancelled and leaves no archive behind', async () => {
+    const app = join(sources, 'app');
+    writeTree(app, { 'a.txt': 'a\n' });
+    const controller = new AbortController();
+    controller.abort();
+
+    await expect(capture(app, { signal: controller.signal })).rejects.toMatchObject({ code: 'CANCELLED' });
+    expect(existsSync(join(stored.storagePath, 'artifacts'))).toBe(false);
+    expect(snapshots.list()).toEqual([]);
+  });
+
   it('archives long and non-ASCII names in a form system tar reads back', async () => {
     const app = join(sources, 'app');
     const long = `${'deeply-nested-folder/'.repeat(8)}${'a'.repeat(120)}.txt`;

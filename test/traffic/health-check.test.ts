@@ -65,6 +65,12 @@ describe('health check', () => {
     expect(error.message).toMatch(/Last lines of the service's output:\nError: database not reachable$/);
   });
 
+  it('points at the configured path when the app answers 404', async () => {
+    const wrongPath = await app(404);
+    const error = await failure(waitHealthy({ port: wrongPath.port, path: '/healthz', timeoutMs: 150, ...fast }));
+    expect(error.message).toContain('answered 404 (expected 200). Check traffic.healthCheck.path.');
+  });
+
   it('fails with connection refused when nothing listens on the port', async () => {
     const port = await findFreePort({ range: [41_000, 41_999] });
     const error = await failure(waitHealthy({ port, path: '/healthz', timeoutMs: 200, ...fast }));

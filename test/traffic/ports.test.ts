@@ -50,6 +50,13 @@ describe('ports', () => {
     await expect(findFreePort({ range: [free, free], exclude: [free] })).rejects.toMatchObject({ code: 'PORT_IN_USE' });
   });
 
+  it('never hands the same port to two deployments while the first app is still starting', async () => {
+    const free = await releasedPort();
+    expect(await findFreePort({ range: [free, free] })).toBe(free);
+    expect(await isPortFree(free)).toBe(true);
+    await expect(findFreePort({ range: [free, free] })).rejects.toMatchObject({ code: 'PORT_IN_USE' });
+  });
+
   it('rejects a range that is not one', async () => {
     await expect(findFreePort({ range: [5000, 4000] })).rejects.toMatchObject({ code: 'INVALID_PAYLOAD' });
   });

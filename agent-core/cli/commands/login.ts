@@ -1,20 +1,27 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { UsageError, type CliCommand } from '../cli-command';
 import { connectUrl } from '../../connection';
 import { BerthError } from '../../protocol';
 import { API_KEY_ENV, ApiKeyStore, KeychainSecretStore } from '../../secrets';
 import { defaultStoragePath, loadSettings, saveSettings } from '../../settings';
 
-export const LOGIN_USAGE = `berth-agent login --server URL [--storage DIR]
+const LOGIN_USAGE = `berth-agent login --server URL [--storage DIR]
 
 Reads the host's API key from standard input (paste it, or pipe it in: never as an argument, where
 other users could see it), keeps it in the OS keychain and saves the server URL in settings.json.
 A running agent that was refused picks the new key up within seconds.`;
 
-/** `berth-agent login`: stores the API key and the control plane's URL. */
-export async function login(argv: string[], input: NodeJS.ReadStream = process.stdin): Promise<number> {
+export const loginCommand: CliCommand = {
+  name: 'login',
+  summary: "store the control plane's API key (read from stdin) and URL",
+  usage: LOGIN_USAGE,
+  run: (argv) => login(argv, process.stdin),
+};
+
+async function login(argv: string[], input: NodeJS.ReadStream): Promise<number> {
   const { values } = parseArgs({ args: argv, options: { server: { type: 'string' }, storage: { type: 'string' } }, strict: true });
-  if (!values.server) throw new BerthError('INVALID_PAYLOAD', `--server URL is required\n\n${LOGIN_USAGE}`);
+  if (!values.server) throw new UsageError('--server URL is required');
   const storagePath = resolve(values.storage ?? defaultStoragePath());
   const settings = loadSettings(storagePath);
   const url = connectUrl(values.server, settings);

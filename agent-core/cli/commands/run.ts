@@ -2,19 +2,13 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { agentVersion } from '../../connection/agent-version';
-import { startHeadlessLocalApi } from '../../local-api';
+import { controlPlaneConnection, startHeadlessLocalApi } from '../../local-api';
 import { BerthError } from '../../protocol';
 import { AgentRuntime } from '../../runtime';
 import { ApiKeyStore, KeychainSecretStore } from '../../secrets';
 import { Settings, defaultStoragePath } from '../../settings';
 import { printAgentLog } from '../agent-log-printer';
 
-export const RUN_USAGE = `berth-agent run [--storage DIR] [--name NAME] [--server URL] [--config FILE] [--source-root DIR]... [--api-port PORT]
-
-Hosts the agent in this process until SIGINT or SIGTERM, which stop every slot with its shutdown
-commands and keep their desired state, so they come back at the next start. The local API (for the
-other berth-agent commands) and the window listen on 127.0.0.1, on --api-port or a free port; the
-login link printed at start opens the window in a browser ('berth-agent open' prints a new one).`;
 
 /** `berth-agent run`: the agent under plain Node, for servers, CI and machines without a desktop. */
 export async function runAgent(argv: string[]): Promise<number> {
@@ -45,6 +39,7 @@ export async function runAgent(argv: string[]): Promise<number> {
   const localApi = await startHeadlessLocalApi({
     agent: runtime,
     apiKeys: new ApiKeyStore(new KeychainSecretStore()),
+    connection: controlPlaneConnection(runtime.controlPlane, (error) => runtime.events.warn(`reconnecting to the control plane failed: ${error.message}`)),
     version: agentVersion(),
     port: apiPort,
   }).catch(async (error: unknown) => {

@@ -16,8 +16,10 @@ export interface LocalApiClientEvents {
   error: Error;
 }
 
+type RequiredKeys<T> = { [K in keyof T]-?: Record<never, never> extends Pick<T, K> ? never : K }[keyof T];
+
 /** Params may be left out for the calls that need none. */
-export type CallArgs<M extends LocalApiMethod> = {} extends RequestParamsInput<M>
+export type CallArgs<M extends LocalApiMethod> = [RequiredKeys<RequestParamsInput<M>>] extends [never]
   ? [params?: RequestParamsInput<M>]
   : [params: RequestParamsInput<M>];
 

@@ -11,7 +11,12 @@ export interface MessagePortLike {
   close(): void;
   start?(): void;
   on?(event: string, listener: (value: unknown) => void): unknown;
-  addEventListener?(type: string, listener: (event: { data?: unknown }) => void): void;
+  // The DOM's port is typed to hand a MessageEvent and Node's (as an EventTarget) an Event; both carry `data`.
+  addEventListener?(type: 'message', listener: (event: unknown) => void): void;
+}
+
+interface MessageEventLike {
+  data: unknown;
 }
 
 /** A transport over a MessagePort: frames travel as structured clones, not JSON text. */
@@ -32,14 +37,14 @@ export function createPortTransport(port: MessagePortLike): Transport {
       if (port.on) {
         port.on('message', (value) => listener(unwrapElectronEvent(value)));
       } else {
-        port.addEventListener?.('message', (event) => listener(event.data));
+        port.addEventListener?.('message', (event) => listener((event as MessageEventLike).data));
       }
       port.start?.();
     },
     onClose(listener) {
       onClose = listener;
-      if (port.on) port.on('close', () => closeOnce('the message port was closed'));
-      else port.addEventListener?.('close', () => closeOnce('the message port was closed'));
+      // A DOM MessagePort says nothing when its other end goes away; its owner closes the client instead.
+      port.on?.('close', () => closeOnce('the message port was closed'));
     },
     close() {
       port.close();

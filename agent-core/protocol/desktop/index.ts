@@ -1,0 +1,3 @@
+export * from './agent-process';
+export * from './service-state';
+export * from './bridge';

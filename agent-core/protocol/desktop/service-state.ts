@@ -1,0 +1,29 @@
+import { z } from 'zod';
+
+/** The Windows service's name for the service manager (`sc.exe query berth-agent`). */
+export const SERVICE_ID = 'berth-agent';
+export const SERVICE_DISPLAY_NAME = 'Berth agent';
+
+export const ServiceState = z.enum(['not-installed', 'stopped', 'starting', 'running', 'stopping', 'unknown']);
+export type ServiceState = z.infer<typeof ServiceState>;
+
+// sc.exe prints "STATE : 4  RUNNING"; the number is the SERVICE_STATUS dwCurrentState, which does not depend on the UI language.
+const STATES: Record<number, ServiceState> = {
+  1: 'stopped',
+  2: 'starting',
+  3: 'stopping',
+  4: 'running',
+  5: 'starting',
+  6: 'stopping',
+  7: 'stopped',
+};
+// Exit code of `sc query` for a service that does not exist (ERROR_SERVICE_DOES_NOT_EXIST).
+const SERVICE_DOES_NOT_EXIST = 1060;
+
+/** Reads the outcome of `sc.exe query berth-agent`: both main (mode detection) and the CLI use it. */
+export function parseServiceQuery(exitCode: number, output: string): ServiceState {
+  if (exitCode === SERVICE_DOES_NOT_EXIST || /\b1060\b/.test(output)) return 'not-installed';
+  const state = /STATE\s*:\s*(\d+)/.exec(output);
+  if (exitCode !== 0 || !state) return 'unknown';
+  return STATES[Number(state[1])] ?? 'unknown';
+}

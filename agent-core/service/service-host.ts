@@ -1,0 +1,53 @@
+import { printAgentLog } from '../cli/agent-log-printer';
+import { agentVersion } from '../connection/agent-version';
+import { controlPlaneConnection, startHeadlessLocalApi, type HeadlessLocalApi } from '../local-api';
+import { AgentRuntime } from '../runtime';
+import { ApiKeyStore, type SecretStore } from '../secrets';
+import { serviceSecretStore } from './service-secret-store';
+
+export interface ServiceAgent {
+  runtime: AgentRuntime;
+  localApi: HeadlessLocalApi;
+  /** Stops every slot with its shutdown commands, keeping their desired state, then the local API. */
+  stop(): Promise<void>;
+}
+
+/**
+ * The agent as the Windows service hosts it: like `berth-agent run`, but with the service's own
+ * credential store, and its local API (the WebSocket on 127.0.0.1, token in the storage folder)
+ * is what the desktop app's tray and window connect to.
+ */
+export async function startServiceAgent(options: {
+  storagePath: string;
+  secretStore?: SecretStore;
+  version?: string;
+  /** Where the agent's log lines go; the service wrapper keeps stdout in its log folder. */
+  log?: (line: string) => void;
+}): Promise<ServiceAgent> {
+  const secrets = options.secretStore ?? serviceSecretStore();
+  const runtime = await AgentRuntime.create({ storagePath: options.storagePath, secretStore: secrets });
+  const log = options.log ?? ((line: string) => process.stdout.write(`${line}\n`));
+  printAgentLog(runtime.events, (line) => log(line.trimEnd()), false);
+  let localApi: HeadlessLocalApi;
+  try {
+    localApi = await startHeadlessLocalApi({
+      agent: runtime,
+      apiKeys: new ApiKeyStore(secrets),
+      connection: controlPlaneConnection(runtime.controlPlane, (error) => runtime.events.warn(`reconnecting to the control plane failed: ${error.message}`)),
+      version: options.version ?? agentVersion(),
+    });
+  } catch (error) {
+    await runtime.stop();
+    throw error;
+  }
+  await runtime.start();
+  let stopped: Promise<void> | null = null;
+  return {
+    runtime,
+    localApi,
+    stop() {
+      stopped ??= runtime.stop().then(() => localApi.close());
+      return stopped;
+    },
+  };
+}

@@ -1,0 +1,95 @@
+import { WebSocket } from 'ws';
+import { API_PATH, readLocalApiAccess, type ApiKeyAccess } from '../local-api';
+import { LocalApiClient, openWebSocketTransport, type MessagePortLike } from '../protocol/local-api';
+import { handOverApiKey, type HandoverOutcome } from '../service';
+import { receiveFromMain, tellMain, type ParentPortLike } from './parent-port';
+
+function openServiceSocket(storagePath: string): WebSocket {
+  // Read on every connection: a restarted service listens on a new port with a new token.
+  const access = readLocalApiAccess(storagePath);
+  return new WebSocket(`ws://127.0.0.1:${access.port}${API_PATH}`, {
+    headers: { Authorization: `Bearer ${access.token}` },
+    handshakeTimeout: 10_000,
+  });
+}
+
+/** Electron's MessagePortMain hands `{ data, ports }`, Node's port the value itself. */
+function portData(value: unknown): unknown {
+  return typeof value === 'object' && value !== null && 'data' in value && 'ports' in value ? value.data : value;
+}
+
+/** Carries one local-API client's frames between its MessagePort and its own WebSocket to the service. */
+export function relayPort(port: MessagePortLike, socket: WebSocket): void {
+  const waiting: string[] = [];
+  let closed = false;
+  const close = (): void => {
+    if (closed) return;
+    closed = true;
+    port.close();
+    if (socket.readyState === WebSocket.OPEN || socket.readyState === WebSocket.CONNECTING) socket.close(1000, 'the window closed');
+  };
+  port.on?.('message', (value) => {
+    const text = JSON.stringify(portData(value));
+    if (socket.readyState === WebSocket.OPEN) socket.send(text);
+    else waiting.push(text);
+  });
+  port.on?.('close', close);
+  port.start?.();
+  socket.on('open', () => {
+    for (const text of waiting.splice(0)) socket.send(text);
+  });
+  socket.on('message', (data) => {
+    if (!closed) port.postMessage(JSON.parse(data.toString()));
+  });
+  socket.on('close', close);
+  socket.on('error', close);
+}
+
+/**
+ * The desktop app's agent process when the Windows service runs the agent: instead of an agent it
+ * hosts a relay, so main and the window keep talking over MessagePorts and never learn the
+ * service's token. At start it hands the user's API key to a service that has none.
+ */
+export async function bridgeToService(
+  parent: ParentPortLike,
+  options: { storagePath: string; userKeys: Pick<ApiKeyAccess, 'read'>; log?: (line: string) => void },
+): Promise<{ handover: HandoverOutcome; stopped: Promise<void> }> {
+  const log = options.log ?? ((line: string) => process.stdout.write(`${line}\n`));
+  const client = new LocalApiClient(await openWebSocketTransport(openServiceSocket(options.storagePath)));
+  let outcome: HandoverOutcome;
+  try {
+    outcome = await handOverApiKey(options.userKeys, client);
+  } finally {
+    client.close();
+  }
+  if (outcome === 'handed-over') log('handed the API key to the Berth service');
+  const relays = new Set<MessagePortLike>();
+  let stop = (): void => undefined;
+  const stopped = new Promise<void>((resolve) => {
+    stop = resolve;
+  });
+  receiveFromMain(
+    parent,
+    {
+      connect: (port) => {
+        relays.add(port);
+        port.on?.('close', () => relays.delete(port));
+        try {
+          relayPort(port, openServiceSocket(options.storagePath));
+        } catch (error) {
+          log(`cannot reach the Berth service: ${(error as Error).message}`);
+          port.close();
+        }
+      },
+      // The slots belong to the service: quitting the desktop app leaves them running.
+      stop: () => {
+        for (const port of relays) port.close();
+        tellMain(parent, { type: 'stopped' });
+        stop();
+      },
+    },
+    log,
+  );
+  tellMain(parent, { type: 'ready', mode: 'service' });
+  return { handover: outcome, stopped };
+}

@@ -1,0 +1,108 @@
+import { routeHref } from '../model/route';
+import { lastFailure, slotUrl } from '../model/slot-facts';
+import { agentActions } from '../stores/agent-actions';
+import { useAgentStore, useSlot } from '../stores/agent-store';
+import { uiActions, useUiStore } from '../stores/ui-store';
+import { ColorPanels } from './color-panels';
+import { ConfirmButton } from './confirm-button';
+import { DeploymentHistory } from './deployment-history';
+import { EmptyState } from './empty-state';
+import { SlotActions } from './slot-actions';
+import { SlotStatusBadge } from './status-badge';
+
+export function SlotPage({ slotId }: { slotId: string }) {
+  const slot = useSlot(slotId);
+  const live = useAgentStore((store) => store.live);
+  const busy = useUiStore((store) => store.busy[slotId] !== undefined);
+  if (!slot) {
+    return (
+      <section className="page">
+        <EmptyState title="This slot is not on this host">
+          <p>It may have been removed, or the link is from another agent.</p>
+          <a className="button" href={routeHref({ view: 'slots' })}>
+            Back to the slots
+          </a>
+        </EmptyState>
+      </section>
+    );
+  }
+  const { spec, status } = slot;
+  const url = slotUrl(slot);
+  const failure = lastFailure(slot);
+  const hasEarlierProduction = slot.deployments.some((deployment) => deployment.id !== status.productionDeploymentId && deployment.status === 'stopped');
+  const local = slot.origin === 'local';
+
+  return (
+    <section className="page" aria-labelledby="slot-title">
+      <nav aria-label="Breadcrumb" className="breadcrumb">
+        <a href={routeHref({ view: 'slots' })}>Slots</a> <span aria-hidden="true">/</span> <span>{spec.workspace}</span>
+      </nav>
+      <div className="page-title">
+        <h1 id="slot-title">{spec.name}</h1>
+        <SlotStatusBadge status={status.status} />
+        {local ? <span className="tag">local</span> : <span className="tag">from the control plane</span>}
+        {url ? (
+          <a href={url} target="_blank" rel="noreferrer noopener" className="slot-url">
+            {url}
+          </a>
+        ) : null}
+      </div>
+      <div className="toolbar">
+        <SlotActions slot={slot} />
+        <div className="button-row">
+          <a className="button" href={routeHref({ view: 'logs', slotId, deploymentId: null })}>
+            Logs
+          </a>
+          <button
+            type="button"
+            disabled={!live || busy || !hasEarlierProduction}
+            title={hasEarlierProduction ? 'Bring back the production deployment before this one' : 'There is no earlier deployment to roll back to'}
+            onClick={() => void uiActions.run(slotId, 'Rolling back', () => agentActions.rollback(slotId), `Could not roll back ${spec.name}`)}
+          >
+            Roll back
+          </button>
+          {local ? (
+            <>
+              <a className="button" href={routeHref({ view: 'edit-slot', slotId })}>
+                Edit
+              </a>
+              <ConfirmButton
+                label="Remove"
+                confirmLabel="Remove slot and its deployments?"
+                disabled={!live || busy}
+                onConfirm={() =>
+                  void uiActions
+                    .run(slotId, 'Removing', () => agentActions.removeLocalSlot(slotId), `Could not remove ${spec.name}`)
+                    .then((done) => done && uiActions.navigate({ view: 'slots' }))
+                }
+              />
+            </>
+          ) : null}
+        </div>
+      </div>
+      {status.error ? (
+        <div className="banner banner-danger" role="alert">
+          <p className="pre-line">{status.error}</p>
+          {failure ? (
+            <button type="button" onClick={() => uiActions.openLogDialog({ slotId, deploymentId: null, title: `Last failure of ${spec.name}` })}>
+              Open the failure log
+            </button>
+          ) : null}
+        </div>
+      ) : failure ? (
+        <p className="last-failure">
+          Last failure: <span className="mono">{failure.id}</span> {failure.error ? `— ${failure.error.split('\n')[0]}` : ''}{' '}
+          <button
+            type="button"
+            className="link-button"
+            onClick={() => uiActions.openLogDialog({ slotId, deploymentId: null, title: `Last failure of ${spec.name}` })}
+          >
+            Open the failure log
+          </button>
+        </p>
+      ) : null}
+      <ColorPanels slot={slot} />
+      <DeploymentHistory slot={slot} />
+    </section>
+  );
+}
