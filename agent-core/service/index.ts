@@ -1,4 +1,4 @@
-export { defineService, winswConfigXml, serviceDirectory, DESKTOP_SERVICE_FLAGS, type ServiceHost, type ServiceDefinition } from './service-definition';
+export { defineService, winswConfigXml, serviceDirectory, type ServiceHost, type ServiceDefinition } from './service-definition';
 export { installSteps, uninstallSteps, statusStep, type ServiceStep, type WrapperFiles } from './service-steps';
 export { runServiceSteps, runCommand, type RunCommand, type CommandOutcome } from './run-steps';
 export { installService, uninstallService, queryService, type ServiceAdminOptions } from './service-admin';

@@ -27,10 +27,11 @@ export async function queryService(options: ServiceAdminOptions = {}): Promise<S
 }
 
 /** Installs and starts the service; an installed one is replaced, so a new path or version takes effect. */
-export async function installService(definition: ServiceDefinition, wrapper: WrapperFiles, options: ServiceAdminOptions = {}): Promise<void> {
+export async function installService(definition: ServiceDefinition, wrapper: () => WrapperFiles, options: ServiceAdminOptions = {}): Promise<void> {
   requireWindows(options.platform ?? process.platform);
+  const files = wrapper();
   if ((await queryService(options)) !== 'not-installed') await runServiceSteps(uninstallSteps(definition), options.run, options.log);
-  await runServiceSteps(installSteps(definition, wrapper), options.run, options.log);
+  await runServiceSteps(installSteps(definition, files), options.run, options.log);
 }
 
 /** Stops the service (its slots' shutdown commands run, their desired state is kept) and removes it. */

@@ -1,5 +1,5 @@
-import { win32 } from 'node:path';
-import { SERVICE_DISPLAY_NAME, SERVICE_ID } from '../protocol/desktop';
+import { win32, type PlatformPath } from 'node:path';
+import { SERVICE_DISPLAY_NAME, SERVICE_FLAGS, SERVICE_ID } from '../protocol/desktop';
 
 /** What the Windows service runs: the desktop app's own executable, or Node with the berth-agent script. */
 export type ServiceHost =
@@ -19,16 +19,10 @@ export interface ServiceDefinition {
   /** Where the wrapper, its XML and its logs live: under ProgramData, writable by administrators only. */
   directory: string;
   logDirectory: string;
+  /** WinSW reads the XML named after its own executable: berth-agent.exe reads berth-agent.xml beside it. */
+  files: { exe: string; config: string; xml: string };
   storagePath: string;
 }
-
-/** The flags by which Berth.exe runs as the service, stops it, and installs or removes it (elevated). */
-export const DESKTOP_SERVICE_FLAGS = {
-  host: '--berth-service',
-  stop: '--berth-service-stop',
-  install: '--berth-service-install',
-  uninstall: '--berth-service-uninstall',
-} as const;
 
 // Long enough for every slot's shutdown commands; Windows itself cuts services short at system shutdown.
 const STOP_TIMEOUT_SECONDS = 120;
@@ -37,16 +31,25 @@ export function serviceDirectory(env: NodeJS.ProcessEnv = process.env): string {
   return win32.join(env['ProgramData'] ?? 'C:\\ProgramData', 'Berth', 'service');
 }
 
-export function defineService(options: { host: ServiceHost; storagePath: string; directory?: string }): ServiceDefinition {
+export function defineService(options: {
+  host: ServiceHost;
+  storagePath: string;
+  directory?: string;
+  /** Windows paths; tests that write the files on another OS pass that OS's. */
+  path?: Pick<PlatformPath, 'join'>;
+}): ServiceDefinition {
   const { host, storagePath } = options;
+  const path = options.path ?? win32;
   const directory = options.directory ?? serviceDirectory();
+  const base = path.join(directory, SERVICE_ID);
   const common = {
     id: SERVICE_ID,
     displayName: SERVICE_DISPLAY_NAME,
     description: 'Runs the Berth deploy agent and its slots at boot, before anyone logs in.',
     stopTimeoutSeconds: STOP_TIMEOUT_SECONDS,
     directory,
-    logDirectory: win32.join(directory, 'logs'),
+    logDirectory: path.join(directory, 'logs'),
+    files: { exe: `${base}.exe`, config: `${base}.exe.config`, xml: `${base}.xml` },
     storagePath,
   };
   if (host.kind === 'desktop') {
@@ -54,8 +57,8 @@ export function defineService(options: { host: ServiceHost; storagePath: string;
     return {
       ...common,
       executable: host.executable,
-      arguments: [DESKTOP_SERVICE_FLAGS.host, '--storage', storagePath],
-      stop: { executable: host.executable, arguments: [DESKTOP_SERVICE_FLAGS.stop] },
+      arguments: [SERVICE_FLAGS.host, '--storage', storagePath],
+      stop: { executable: host.executable, arguments: [SERVICE_FLAGS.stop] },
     };
   }
   return {
@@ -96,7 +99,7 @@ function element(name: string, value: string): string {
 }
 
 function escapeXml(value: string): string {
-  return value.replace(/[&<>"']/g, (character) => `&${{ '&': 'amp', '<': 'lt', '>': 'gt', '"': 'quot', "'": 'apos' }[character]};`);
+  return value.replace(/[&<>]/g, (character) => `&${{ '&': 'amp', '<': 'lt', '>': 'gt' }[character]};`);
 }
 
 // WinSW joins the arguments with spaces; a path with spaces must reach the program as one argument.

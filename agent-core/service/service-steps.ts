@@ -1,4 +1,3 @@
-import { win32 } from 'node:path';
 import { SERVICE_ID } from '../protocol/desktop';
 import { winswConfigXml, type ServiceDefinition } from './service-definition';
 
@@ -17,14 +16,8 @@ export interface WrapperFiles {
   config: string;
 }
 
-function wrapperPaths(definition: ServiceDefinition) {
-  const base = win32.join(definition.directory, definition.id);
-  return { exe: `${base}.exe`, config: `${base}.exe.config`, xml: `${base}.xml` };
-}
-
-/** WinSW names its configuration after its own executable: berth-agent.exe reads berth-agent.xml beside it. */
 export function installSteps(definition: ServiceDefinition, wrapper: WrapperFiles): ServiceStep[] {
-  const paths = wrapperPaths(definition);
+  const paths = definition.files;
   return [
     { kind: 'mkdir', path: definition.directory },
     { kind: 'mkdir', path: definition.logDirectory },
@@ -38,7 +31,7 @@ export function installSteps(definition: ServiceDefinition, wrapper: WrapperFile
 
 /** Stopping runs every slot's shutdown commands and keeps their desired state, as a quit does. */
 export function uninstallSteps(definition: ServiceDefinition): ServiceStep[] {
-  const paths = wrapperPaths(definition);
+  const paths = definition.files;
   return [
     { kind: 'run', file: paths.exe, args: ['stop'], mayFail: true },
     { kind: 'run', file: paths.exe, args: ['uninstall'] },

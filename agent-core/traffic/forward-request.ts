@@ -8,6 +8,8 @@ export interface Upstream {
   readonly port: number;
   /** Keep-alive pool of connections to this upstream; destroying it cuts every request on it. */
   readonly agent: Agent;
+  /** "127.0.0.1:41873", for requests whose client sent no Host. */
+  readonly hostHeader: string;
   /** "the blue instance (port 41873)". */
   readonly description: string;
   /** Set once Berth has cut this upstream off, so a cut request is reported as that rather than as the app's fault. */
@@ -63,7 +65,7 @@ class Exchange {
     options: ForwardingOptions,
     private readonly done: () => void,
   ) {
-    this.headers = upstreamRequestHeaders(req, options);
+    this.headers = upstreamRequestHeaders(req, options, upstream.hostHeader);
     this.body = hasBody(req.rawHeaders);
     res.once('close', this.onClientClosed);
     this.upstreamReq = this.send();

@@ -7,7 +7,7 @@ import { writePlain } from './plain-response';
 
 export interface UpgradeTracking {
   /** The app switched protocols: the two sockets are now one tunnel, open until either side closes. */
-  tunnelOpened(client: Duplex, app: Socket): void;
+  tunnelOpened(client: Duplex): void;
   tunnelClosed(client: Duplex): void;
   /** The handshake is over, whatever its outcome; called after tunnelOpened when there is a tunnel. */
   handshakeSettled(): void;
@@ -56,7 +56,7 @@ export function forwardUpgrade(
     port: upstream.port,
     method: req.method,
     path: req.url,
-    headers: upstreamRequestHeaders(req, options, req.headers.upgrade ?? 'websocket'),
+    headers: upstreamRequestHeaders(req, options, upstream.hostHeader, req.headers.upgrade ?? 'websocket'),
     // A tunnel holds its connection for good, so it gets its own rather than one from the pool.
     agent: false,
   });
@@ -94,7 +94,7 @@ export function forwardUpgrade(
     client.write(responseHead(101, upstreamRes.statusMessage ?? 'Switching Protocols', upstreamRes.rawHeaders));
     if (appHead.length > 0) client.write(appHead);
     if (head.length > 0) app.write(head);
-    tracking.tunnelOpened(client, app);
+    tracking.tunnelOpened(client);
     joinTunnel(client, app, tracking);
     settle();
   });

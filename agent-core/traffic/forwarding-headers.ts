@@ -48,11 +48,17 @@ function clientAddress(req: IncomingMessage): string {
 
 /**
  * The headers for the upstream request, as a flat [name, value, …] list (the shape of rawHeaders,
- * which Node writes without re-validating each one): hop-by-hop headers dropped, X-Forwarded-For,
- * -Proto and -Host set, the client's Host kept so the app sees the address people used. For a
- * WebSocket upgrade, `upgrade` is the protocol asked for and Connection/Upgrade are set again.
+ * the shape Node takes as is): hop-by-hop headers dropped, X-Forwarded-For, -Proto and -Host set,
+ * the client's Host kept so the app sees the address people used (`upstreamHost` where the client
+ * sent none). For a WebSocket upgrade, `upgrade` is the protocol asked for and Connection/Upgrade
+ * are set again.
  */
-export function upstreamRequestHeaders(req: IncomingMessage, options: ForwardingOptions, upgrade: string | null = null): string[] {
+export function upstreamRequestHeaders(
+  req: IncomingMessage,
+  options: ForwardingOptions,
+  upstreamHost: string,
+  upgrade: string | null = null,
+): string[] {
   const raw = req.rawHeaders;
   const declared = declaredHopByHop(raw);
   const headers: string[] = [];
@@ -90,6 +96,8 @@ export function upstreamRequestHeaders(req: IncomingMessage, options: Forwarding
     }
     headers.push(name, value);
   }
+  // An HTTP/1.0 client may send no Host, but the request upstream is HTTP/1.1, where it is required.
+  if (host === '') headers.push('Host', upstreamHost);
   const client = clientAddress(req);
   headers.push('X-Forwarded-For', forwardedFor === '' ? client : `${forwardedFor}, ${client}`);
   headers.push('X-Forwarded-Proto', forwardedProto === '' ? 'http' : forwardedProto);

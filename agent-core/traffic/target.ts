@@ -49,6 +49,7 @@ export class Target implements Upstream {
   readonly color: Color;
   readonly deploymentId: string;
   readonly agent: Agent;
+  readonly hostHeader: string;
   readonly description: string;
   private current: TargetState = 'adding';
   private cut: string | null = null;
@@ -77,6 +78,7 @@ export class Target implements Upstream {
     this.port = options.port;
     this.color = options.color;
     this.deploymentId = options.deploymentId;
+    this.hostHeader = `${this.host}:${this.port}`;
     this.description = `the ${this.color} instance (port ${this.port})`;
     this.agent = new Agent({
       keepAlive: true,

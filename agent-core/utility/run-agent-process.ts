@@ -40,7 +40,7 @@ export async function runAgentProcess(parent: ParentPortLike, argv: readonly str
         return await hostServiceAgent(parent, storagePath, log);
       case 'service-command': {
         const definition = defineService({ host: { kind: 'desktop', executable: task.executable }, storagePath });
-        if (task.action === 'install') await installService(definition, wrapperFiles(), { log });
+        if (task.action === 'install') await installService(definition, () => wrapperFiles(), { log });
         else await uninstallService(definition, { log });
         tellMain(parent, { type: 'stopped' });
         return;

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { AgentProcess } from '../fixtures/agent-process';
 import { readAgentOutbox } from '../fixtures/agent-outbox';
-import { gitSampleSlot, sampleAppOrigin, startConnectedAgent, stopAgent } from '../fixtures/connected-agent';
+import { gitSampleSlot, sampleAppOrigin, startConnectedAgent, stopAgent, withBuildStep } from '../fixtures/connected-agent';
 import { FixtureControlPlane } from '../fixtures/control-plane';
 import type { GitOrigin } from '../fixtures/git-origin';
 import { makeTempDir } from '../fixtures/temp-dir';
@@ -60,7 +60,7 @@ describe('agent restart', () => {
     const marker = join(storage.path, 'hang-build');
     writeFileSync(marker, '');
     const hang = `if (require('node:fs').existsSync(${JSON.stringify(marker)})) setTimeout(() => {}, 60000);`;
-    const slow = { ...slot, template: { ...slot.template, startup: [{ type: 'node' as const, name: 'build', arguments: hang }, ...slot.template.startup] } };
+    const slow = withBuildStep(slot, hang);
     const interrupted = plane.command('slot.deploy', { slot: slow, source: { kind: 'git', branch: 'main' } });
     await waitFor(() => plane.received('progress').some((frame) => frame.commandId === interrupted && frame.step === 'startup'), 'the slow deployment to start its build');
     const unsent = readAgentOutbox(storage.path);

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Deployment, SlotStatus } from '../../agent-core/protocol';
 import { HostStatusResult } from '../../agent-core/protocol/control-plane';
 import type { AgentProcess } from '../fixtures/agent-process';
-import { gitSampleSlot, sampleAppOrigin, startConnectedAgent, stopAgent } from '../fixtures/connected-agent';
+import { gitSampleSlot, sampleAppOrigin, startConnectedAgent, stopAgent, withBuildStep } from '../fixtures/connected-agent';
 import { FixtureControlPlane, type Frame } from '../fixtures/control-plane';
 import type { GitOrigin } from '../fixtures/git-origin';
 import { makeTempDir } from '../fixtures/temp-dir';
@@ -183,7 +183,7 @@ describe('commands', () => {
   });
 
   it('cancels a queued command: its result is CANCELLED and it never runs', { timeout: 60_000 }, async () => {
-    const restart = plane.command('slot.restart', { slot: { ...slot, template: { ...slot.template, startup: [{ type: 'node', name: 'pause', arguments: 'setTimeout(() => {}, 1500);' }, ...slot.template.startup] } } });
+    const restart = plane.command('slot.restart', { slot: withBuildStep(slot, 'setTimeout(() => {}, 1500);', 'pause') });
     const queued = plane.command('slot.stop', { slot });
     await waitFor(() => plane.messagesFor(queued).some((message) => message.type === 'accepted'), 'the stop to be accepted');
     plane.send({ type: 'cancel', commandId: queued });
@@ -195,7 +195,7 @@ describe('commands', () => {
   });
 
   it('cancels a running deployment: the result is CANCELLED and carries the failed deployment', { timeout: 60_000 }, async () => {
-    const slowSlot = { ...slot, template: { ...slot.template, startup: [{ type: 'node', name: 'slow build', arguments: 'setTimeout(() => {}, 60000);' }, ...slot.template.startup] } };
+    const slowSlot = withBuildStep(slot, 'setTimeout(() => {}, 60000);', 'slow build');
     const commandId = plane.command('slot.deploy', { slot: slowSlot, source: { kind: 'git', branch: 'main' } });
     await waitFor(() => plane.messagesFor(commandId).some((message) => message.type === 'progress' && message.step === 'startup'), 'the slow build to start');
     plane.send({ type: 'cancel', commandId });

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Deployment } from '../../agent-core/protocol';
 import type { AgentProcess } from '../fixtures/agent-process';
-import { gitSampleSlot, sampleAppOrigin, startConnectedAgent, stopAgent } from '../fixtures/connected-agent';
+import { gitSampleSlot, sampleAppOrigin, startConnectedAgent, stopAgent, withBuildStep } from '../fixtures/connected-agent';
 import { FixtureControlPlane } from '../fixtures/control-plane';
 import type { GitOrigin } from '../fixtures/git-origin';
 import { makeTempDir } from '../fixtures/temp-dir';
@@ -31,7 +31,7 @@ describe('command idempotency', () => {
     agent = startConnectedAgent(plane, storage.path);
     await plane.waitForSession();
     const base = gitSampleSlot(origin, { id: 'slot_idem', name: 'qa-idem' });
-    const slot = { ...base, template: { ...base.template, startup: [{ type: 'node' as const, name: 'build', arguments: 'setTimeout(() => {}, 1500);' }, ...base.template.startup] } };
+    const slot = withBuildStep(base, 'setTimeout(() => {}, 1500);');
     const payload = { slot, source: { kind: 'git', branch: 'main' } };
     const commandId = plane.command('slot.deploy', payload);
     await waitFor(() => plane.messagesFor(commandId).some((message) => message.step === 'startup'), 'the deployment to be running');

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { AgentProcess } from '../fixtures/agent-process';
 import { readAgentOutbox } from '../fixtures/agent-outbox';
-import { gitSampleSlot, sampleAppOrigin, startConnectedAgent, stopAgent } from '../fixtures/connected-agent';
+import { gitSampleSlot, sampleAppOrigin, startConnectedAgent, stopAgent, withBuildStep } from '../fixtures/connected-agent';
 import { FixtureControlPlane, type Frame } from '../fixtures/control-plane';
 import type { GitOrigin } from '../fixtures/git-origin';
 import { makeTempDir } from '../fixtures/temp-dir';
@@ -44,7 +44,7 @@ describe('server restart', () => {
     agent = startConnectedAgent(plane, storage.path);
     await plane.waitForSession();
     const base = gitSampleSlot(origin, { id: 'slot_srv', name: 'qa-srv' });
-    const slot = { ...base, template: { ...base.template, startup: [{ type: 'node' as const, name: 'build', arguments: 'setTimeout(() => {}, 3000);' }, ...base.template.startup] } };
+    const slot = withBuildStep(base, 'setTimeout(() => {}, 3000);');
     const commandId = plane.command('slot.deploy', { slot, source: { kind: 'git', branch: 'main' } });
     await waitFor(() => plane.messagesFor(commandId).some((message) => message.step === 'startup'), 'the deployment to reach its startup commands');
     const storedBeforeKill = plane.storedSeqs().length;

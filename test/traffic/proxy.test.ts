@@ -1,5 +1,5 @@
 import { Agent, request } from 'node:http';
-import { createServer, type Server } from 'node:net';
+import { connect, createServer, type Server } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { BerthError } from '../../agent-core/protocol';
@@ -85,6 +85,23 @@ describe('proxy', () => {
     expect(headers['x-forwarded-for']).toBe('203.0.113.9, 127.0.0.1');
     expect(headers['x-forwarded-proto']).toBe('https');
     expect(headers['x-forwarded-host']).toBe('qa.example.com');
+  });
+
+  it('serves an HTTP/1.0 client that sends no Host header', async () => {
+    const blue = await app();
+    const { origin } = await proxyTo(healthyTarget(blue));
+
+    const answer = await new Promise<string>((resolve, reject) => {
+      const socket = connect(Number(new URL(origin).port), '127.0.0.1');
+      let text = '';
+      socket.setTimeout(5_000, () => socket.destroy(new Error('no answer within 5 s')));
+      socket.on('data', (chunk: Buffer) => (text += chunk.toString()));
+      socket.once('close', () => resolve(text));
+      socket.once('error', reject);
+      socket.write('GET / HTTP/1.0\r\n\r\n');
+    });
+    expect(answer).toMatch(/^HTTP\/1\.1 200 OK\r\n/);
+    expect(answer).toMatch(/\r\n\r\nblue v1\n$/);
   });
 
   it('keeps connections to the app alive across requests', async () => {

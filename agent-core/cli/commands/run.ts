@@ -9,7 +9,6 @@ import { ApiKeyStore, KeychainSecretStore } from '../../secrets';
 import { Settings, defaultStoragePath } from '../../settings';
 import { printAgentLog } from '../agent-log-printer';
 
-
 /** `berth-agent run`: the agent under plain Node, for servers, CI and machines without a desktop. */
 export async function runAgent(argv: string[]): Promise<number> {
   const { values } = parseArgs({

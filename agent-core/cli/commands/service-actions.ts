@@ -28,7 +28,7 @@ export async function runServiceAction(action: ServiceAction, argv: string[]): P
   const definition = defineService({ host: thisAgent(), storagePath });
   switch (action) {
     case 'install':
-      await installService(definition, wrapperFiles(), { log });
+      await installService(definition, () => wrapperFiles(), { log });
       log(`service '${SERVICE_ID}' installed and started; storage ${storagePath}; its own logs in ${definition.logDirectory}`);
       return 0;
     case 'uninstall':

@@ -34,3 +34,4 @@ export {
 export { COMMAND_RESULTS, BatchDeployResult, SlotLogsResult, DeploymentsListResult, HostStatusResult, type CommandResult } from './command-results';
 export { ServerFrame } from './server-frame';
 export { AgentFrame, ReliableMessage, type ReliableBody, type ReliableType } from './agent-frame';
+export { protocolJsonSchemas } from './json-schema';

@@ -4,10 +4,19 @@ import { z } from 'zod';
 export const SERVICE_ID = 'berth-agent';
 export const SERVICE_DISPLAY_NAME = 'Berth agent';
 
+/** The flags by which Berth.exe runs as the service, stops it, and installs or removes it (elevated). */
+export const SERVICE_FLAGS = {
+  host: '--berth-service',
+  stop: '--berth-service-stop',
+  install: '--berth-service-install',
+  uninstall: '--berth-service-uninstall',
+} as const;
+
 export const ServiceState = z.enum(['not-installed', 'stopped', 'starting', 'running', 'stopping', 'unknown']);
 export type ServiceState = z.infer<typeof ServiceState>;
 
-// sc.exe prints "STATE : 4  RUNNING"; the number is the SERVICE_STATUS dwCurrentState, which does not depend on the UI language.
+// sc.exe prints "STATE : 4  RUNNING". The label is translated ("STATUS" in German) but the number, the
+// SERVICE_STATUS dwCurrentState, and the state's name after it are not.
 const STATES: Record<number, ServiceState> = {
   1: 'stopped',
   2: 'starting',
@@ -23,7 +32,7 @@ const SERVICE_DOES_NOT_EXIST = 1060;
 /** Reads the outcome of `sc.exe query berth-agent`: both main (mode detection) and the CLI use it. */
 export function parseServiceQuery(exitCode: number, output: string): ServiceState {
   if (exitCode === SERVICE_DOES_NOT_EXIST || /\b1060\b/.test(output)) return 'not-installed';
-  const state = /STATE\s*:\s*(\d+)/.exec(output);
+  const state = /:\s*(\d)\s+(?:STOPPED|START_PENDING|STOP_PENDING|RUNNING|CONTINUE_PENDING|PAUSE_PENDING|PAUSED)\b/.exec(output);
   if (exitCode !== 0 || !state) return 'unknown';
   return STATES[Number(state[1])] ?? 'unknown';
 }

@@ -95,18 +95,29 @@ export class LocalApiClient {
   }
 
   call<M extends LocalApiMethod>(method: M, ...[params]: CallArgs<M>): Promise<RequestResult<M>> {
+    return new Promise<RequestResult<M>>((resolve, reject) => this.request(method, params ?? {}, resolve, reject));
+  }
+
+  /** Sends one request; its callbacks run in the same turn as the answer's frame, before any later frame. */
+  private request<M extends LocalApiMethod>(
+    method: M,
+    params: RequestParamsInput<M> | Record<string, never>,
+    resolve: (result: RequestResult<M>) => void,
+    reject: (error: Error) => void,
+  ): void {
     const transport = this.transport;
-    if (!transport) return Promise.reject(notConnected());
+    if (!transport) {
+      reject(notConnected());
+      return;
+    }
     const id = this.nextId++;
-    return new Promise<RequestResult<M>>((resolve, reject) => {
-      this.pending.set(id, { method, transport, resolve: resolve as (value: unknown) => void, reject });
-      try {
-        transport.send({ type: 'request', id, method, params: params ?? {} });
-      } catch (error) {
-        this.pending.delete(id);
-        reject(new BerthError('INTERNAL', `could not send ${method} to the agent: ${(error as Error).message}`));
-      }
-    });
+    this.pending.set(id, { method, transport, resolve: resolve as (value: unknown) => void, reject });
+    try {
+      transport.send({ type: 'request', id, method, params });
+    } catch (error) {
+      this.pending.delete(id);
+      reject(new BerthError('INTERNAL', `could not send ${method} to the agent: ${(error as Error).message}`));
+    }
   }
 
   on<K extends keyof LocalApiClientEvents>(event: K, listener: Listener<K>): () => void {
@@ -146,25 +157,42 @@ export class LocalApiClient {
     };
   }
 
-  private async openLogStream(entry: LogStreamEntry): Promise<void> {
+  /** Like resync, takes the subscription id in the answer's own turn, so no output that follows it is missed. */
+  private openLogStream(entry: LogStreamEntry): Promise<void> {
     entry.subscriptionId = null;
-    const { subscriptionId } = await this.call('logs.subscribe', entry.params);
-    if (this.logStreams.has(entry)) entry.subscriptionId = subscriptionId;
-    else void this.call('logs.unsubscribe', { subscriptionId }).catch(() => undefined);
+    return new Promise((resolve, reject) =>
+      this.request(
+        'logs.subscribe',
+        entry.params,
+        ({ subscriptionId }) => {
+          if (this.logStreams.has(entry)) entry.subscriptionId = subscriptionId;
+          else void this.call('logs.unsubscribe', { subscriptionId }).catch(() => undefined);
+          resolve();
+        },
+        reject,
+      ),
+    );
   }
 
+  /**
+   * Asks for a snapshot. The answer is applied synchronously as its frame arrives: a transport that
+   * hands several frames over in one turn (a WebSocket does) would otherwise deliver the deltas
+   * after it first, and they would be dropped as stale.
+   */
   private resync(): void {
     const transport = this.transport;
     if (this.resyncing || !transport) return;
     this.resyncing = true;
     this.sync.desync();
-    this.call('state.subscribe').then(
+    this.request(
+      'state.subscribe',
+      {},
       (snapshot) => {
         this.resyncing = false;
         if (this.transport !== transport || this.stateWatchers.size === 0) return;
         this.applySnapshot(snapshot);
       },
-      (error: Error) => {
+      (error) => {
         this.resyncing = false;
         if (this.transport === transport) this.emit('error', error);
       },

@@ -64,6 +64,15 @@ export class AgentLink {
     void this.attempt();
   }
 
+  /** A transport offered without being asked for (the desktop app's new port after an agent restart) replaces the current one. */
+  adopt(transport: Transport): void {
+    if (this.timer !== null) clearTimeout(this.timer);
+    this.timer = null;
+    this.failures = 0;
+    this.set({ status: 'connected', detail: null, retryAt: null });
+    this.client.connect(transport);
+  }
+
   private async attempt(): Promise<void> {
     this.attempting = true;
     this.set({ status: 'connecting', detail: this.state.detail, retryAt: null });

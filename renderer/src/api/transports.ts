@@ -1,5 +1,5 @@
+import { AGENT_PORT_MESSAGE, type DesktopBridge } from '../../../agent-core/protocol/desktop';
 import { createPortTransport, openWebSocketTransport, type Transport } from '../../../agent-core/protocol/local-api';
-import { PORT_MESSAGE, type DesktopBridge } from './desktop-bridge';
 
 /** Where the agent's WebSocket server takes local-API connections (agent-core/local-api API_PATH). */
 export const LOCAL_API_PATH = '/api';
@@ -8,19 +8,6 @@ export const LOCAL_API_PATH = '/api';
 export function openBrowserTransport(): Promise<Transport> {
   const scheme = location.protocol === 'https:' ? 'wss' : 'ws';
   return openWebSocketTransport(new WebSocket(`${scheme}://${location.host}${LOCAL_API_PATH}`));
-}
-
-/** The desktop window's MessagePort: on the bridge already, or posted to the page by the preload. */
-export function openDesktopTransport(bridge: DesktopBridge): Promise<Transport> {
-  if (bridge.port) return Promise.resolve(createPortTransport(bridge.port));
-  return new Promise((resolve) => {
-    const onMessage = (event: MessageEvent): void => {
-      if (event.source !== window || event.data !== PORT_MESSAGE || !event.ports[0]) return;
-      window.removeEventListener('message', onMessage);
-      resolve(createPortTransport(event.ports[0]));
-    };
-    window.addEventListener('message', onMessage);
-  });
 }
 
 /**
@@ -34,4 +21,34 @@ export async function agentAnswers(): Promise<boolean> {
   } catch {
     return false;
   }
+}
+
+export interface DesktopPorts {
+  /** Asks main for a port to the agent and resolves with it. */
+  open(): Promise<Transport>;
+  /** `adopt` receives each port main sends unasked: after an agent restart, the old port is dead. */
+  onOffer(adopt: (transport: Transport) => void): void;
+}
+
+/** The desktop window's ports to the agent, which the preload posts to the page as `message` events. */
+export function desktopPorts(bridge: DesktopBridge): DesktopPorts {
+  let waiting: ((transport: Transport) => void) | null = null;
+  let adopt: ((transport: Transport) => void) | null = null;
+  window.addEventListener('message', (event: MessageEvent) => {
+    if (event.source !== window || event.data !== AGENT_PORT_MESSAGE || !event.ports[0]) return;
+    const transport = createPortTransport(event.ports[0]);
+    const receiver = waiting ?? adopt;
+    waiting = null;
+    receiver?.(transport);
+  });
+  return {
+    open: () =>
+      new Promise<Transport>((resolve) => {
+        waiting = resolve;
+        bridge.connectAgent();
+      }),
+    onOffer: (listener) => {
+      adopt = listener;
+    },
+  };
 }

@@ -12,7 +12,8 @@ export function formatBytes(bytes: number): string {
 
 /** A span of time as a person reads it at a glance: "45 s", "12 min", "3 h 5 min", "2 d 4 h". */
 export function formatDuration(ms: number): string {
-  const seconds = Math.max(0, Math.round(ms / 1000));
+  if (ms < 1000) return `${(Math.max(0, ms) / 1000).toFixed(1)} s`;
+  const seconds = Math.round(ms / 1000);
   if (seconds < 60) return `${seconds} s`;
   const minutes = Math.floor(seconds / 60);
   if (minutes < 60) return `${minutes} min`;

@@ -73,7 +73,7 @@ function HistoryRow({ slot, deployment, now }: { slot: SlotView; deployment: Dep
         <ColorBadge color={deployment.color} />
       </td>
       <td className="mono">{versionLabel(deployment)}</td>
-      <td>{deployment.commitSubject ?? deployment.note ?? <span className="muted">—</span>}</td>
+      <td className="history-subject">{deployment.commitSubject ?? deployment.note ?? <span className="muted">—</span>}</td>
       <td>{deployment.trigger ?? <span className="muted">—</span>}</td>
       <td>
         <time dateTime={deployment.createdAt} title={formatDateTime(deployment.createdAt)}>

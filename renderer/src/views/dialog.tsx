@@ -30,7 +30,7 @@ export function Dialog({ title, onClose, children, actions, wide }: DialogProps)
     >
       <header className="dialog-header">
         <h2 id={titleId}>{title}</h2>
-        <button type="button" className="icon-button" aria-label="Close" onClick={onClose}>
+        <button type="button" className="icon-button" aria-label="Close dialog" onClick={onClose}>
           ×
         </button>
       </header>

@@ -40,6 +40,8 @@ export function LogTerminal({ label, onReady, onSearchResults, onFollowingChange
     if (!element) return;
     const terminal = new Terminal({
       disableStdin: true,
+      // The agent's own messages may hold a bare \n (an error's last lines); a terminal would stair-step them.
+      convertEol: true,
       scrollback: SCROLLBACK_LINES,
       fontFamily: 'ui-monospace, "Cascadia Mono", "SF Mono", Menlo, Consolas, "DejaVu Sans Mono", monospace',
       fontSize: 13,
@@ -69,7 +71,7 @@ export function LogTerminal({ label, onReady, onSearchResults, onFollowingChange
       callbacks.current.onFollowingChange?.(now);
     };
     const scrolled = terminal.onScroll(reportFollowing);
-    const wheel = (): void => requestAnimationFrame(reportFollowing);
+    const wheel = (): void => void requestAnimationFrame(reportFollowing);
     element.addEventListener('wheel', wheel, { passive: true });
     const results = search.onDidChangeResults(({ resultIndex, resultCount }) =>
       callbacks.current.onSearchResults?.({ index: resultIndex, count: resultCount }),

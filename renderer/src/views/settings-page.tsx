@@ -227,12 +227,13 @@ function SourceRootsForm({ settings }: { settings: SettingsView }) {
 }
 
 function StartAtLogin() {
-  const loginItem = desktopBridge()?.loginItem;
+  const bridge = desktopBridge();
   const [enabled, setEnabled] = useState<boolean | null>(null);
+  const [error, setError] = useState<string | null>(null);
   useEffect(() => {
-    void loginItem?.get().then(setEnabled);
-  }, [loginItem]);
-  if (!loginItem) return null;
+    void bridge?.getStartAtLogin().then(setEnabled, (failure: Error) => setError(failure.message));
+  }, [bridge]);
+  if (!bridge) return null;
   return (
     <section className="section" aria-labelledby="login-item-title">
       <h2 id="login-item-title">Start at login</h2>
@@ -242,12 +243,17 @@ function StartAtLogin() {
           checked={enabled === true}
           disabled={enabled === null}
           onChange={(event) => {
-            const next = event.target.checked;
-            void loginItem.set(next).then(() => setEnabled(next));
+            setError(null);
+            bridge.setStartAtLogin(event.target.checked).then(setEnabled, (failure: Error) => setError(failure.message));
           }}
         />
         Start Berth in the tray when I log in to this computer
       </label>
+      {error ? (
+        <p className="field-error" role="alert">
+          {error}
+        </p>
+      ) : null}
     </section>
   );
 }

@@ -42,7 +42,7 @@ export function SlotPage({ slotId }: { slotId: string }) {
         <SlotStatusBadge status={status.status} />
         {local ? <span className="tag">local</span> : <span className="tag">from the control plane</span>}
         {url ? (
-          <a href={url} target="_blank" rel="noreferrer noopener" className="slot-url">
+          <ExternalLink href={url} className="slot-url">
             {url}
           </a>
         ) : null}

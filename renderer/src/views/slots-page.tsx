@@ -87,7 +87,7 @@ function SlotRow({ slot, now }: { slot: SlotView; now: number }) {
       <td className="mono">{production ? versionLabel(production) : <span className="muted">not deployed</span>}</td>
       <td>
         {url ? (
-          <a href={url} target="_blank" rel="noreferrer noopener">
+          <ExternalLink href={url}>
             {url.replace(/^https?:\/\//, '')}
           </a>
         ) : (

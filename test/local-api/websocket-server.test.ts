@@ -1,0 +1,155 @@
+import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { request } from 'node:http';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { WebSocket } from 'ws';
+import { ENDPOINT_FILE, TOKEN_FILE, readLocalApiAccess } from '../../agent-core/local-api';
+import { BrowserLogin } from '../../agent-core/local-api/browser-login';
+import { httpRequest } from '../fixtures/http-request';
+import { startLocalApiHarness, type LocalApiHarness } from '../fixtures/local-api';
+import { makeTempDir } from '../fixtures/temp-dir';
+
+/** The status an upgrade to /api gets: 101 when the WebSocket opens. Raw, so any Host or Origin can be sent. */
+function upgradeStatus(port: number, headers: Record<string, string>): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = request({
+      host: '127.0.0.1',
+      port,
+      path: '/api',
+      headers: { Connection: 'Upgrade', Upgrade: 'websocket', 'Sec-WebSocket-Version': '13', 'Sec-WebSocket-Key': 'dGhlIHNhbXBsZSBub25jZQ==', ...headers },
+    });
+    req.once('upgrade', (_response, socket) => {
+      socket.destroy();
+      resolve(101);
+    });
+    req.once('response', (response) => {
+      response.resume();
+      resolve(response.statusCode!);
+    });
+    req.once('error', reject);
+    req.end();
+  });
+}
+
+describe('local API WebSocket server', () => {
+  let harness: LocalApiHarness;
+  let renderer: ReturnType<typeof makeTempDir>;
+  let port: number;
+  let token: string;
+  beforeEach(async () => {
+    renderer = makeTempDir('berth-renderer-');
+    mkdirSync(join(renderer.path, 'assets'));
+    writeFileSync(join(renderer.path, 'index.html'), '<!doctype html><title>Berth</title>');
+    writeFileSync(join(renderer.path, 'assets', 'app.js'), 'console.log("berth");');
+    harness = await startLocalApiHarness('websocket', { rendererDir: renderer.path });
+    ({ port, token } = readLocalApiAccess(harness.agent.storagePath));
+  });
+  afterEach(async () => {
+    await harness.close();
+    renderer.cleanup();
+  });
+
+  it('listens on 127.0.0.1 and writes its port and a token only the user can read into the storage folder', () => {
+    expect(harness.web!.port).toBe(port);
+    expect(token.length).toBeGreaterThanOrEqual(40);
+    if (process.platform !== 'win32') expect(statSync(join(harness.agent.storagePath, TOKEN_FILE)).mode & 0o777).toBe(0o600);
+  });
+
+  it('opens the WebSocket for the right token and refuses a wrong one or none', async () => {
+    const own = { Host: `127.0.0.1:${port}` };
+    expect(await upgradeStatus(port, { ...own, Authorization: `Bearer ${token}` })).toBe(101);
+    expect(await upgradeStatus(port, { ...own, Authorization: `Bearer ${token.slice(0, -1)}x` })).toBe(401);
+    expect(await upgradeStatus(port, { ...own, Authorization: 'Bearer ' })).toBe(401);
+    expect(await upgradeStatus(port, own)).toBe(401);
+    const refused = new WebSocket(`ws://127.0.0.1:${port}/api`, { headers: { Authorization: 'Bearer wrong' } });
+    await expect(new Promise((_, reject) => refused.once('error', reject))).rejects.toThrow(/401/);
+  });
+
+  it('refuses a foreign Origin and a foreign Host (DNS rebinding) even with the right token', async () => {
+    const auth = { Authorization: `Bearer ${token}` };
+    expect(await upgradeStatus(port, { ...auth, Host: `127.0.0.1:${port}`, Origin: 'http://evil.example' })).toBe(403);
+    expect(await upgradeStatus(port, { ...auth, Host: `127.0.0.1:${port}`, Origin: `http://127.0.0.1:${port + 1}` })).toBe(403);
+    expect(await upgradeStatus(port, { ...auth, Host: `evil.example:${port}` })).toBe(403);
+    expect(await upgradeStatus(port, { ...auth, Host: `127.0.0.1:${port}`, Origin: `http://localhost:${port}` })).toBe(101);
+    const page = await httpRequest(`http://127.0.0.1:${port}/`, { headers: { Host: `rebound.example:${port}` } });
+    expect(page.status).toBe(403);
+    expect(page.body).not.toContain('Berth');
+  });
+
+  it('logs a browser in once with a one-time link, for a cookie that opens the WebSocket from its own origin only', async () => {
+    const link = new URL(harness.web!.loginUrl());
+    expect(link.origin).toBe(`http://127.0.0.1:${port}`);
+    const login = await httpRequest(link.href);
+    expect(login.status).toBe(303);
+    expect(login.headers.location).toBe('/');
+    const setCookie = String(login.headers['set-cookie']);
+    expect(setCookie).toMatch(/HttpOnly/);
+    expect(setCookie).toMatch(/SameSite=Strict/);
+    const cookie = setCookie.split(';')[0]!;
+    expect((await httpRequest(link.href)).status).toBe(403);
+
+    const own = { Host: `127.0.0.1:${port}`, Cookie: cookie };
+    expect(await upgradeStatus(port, { ...own, Origin: `http://127.0.0.1:${port}` })).toBe(101);
+    expect(await upgradeStatus(port, own)).toBe(401);
+    expect(await upgradeStatus(port, { ...own, Origin: 'http://evil.example' })).toBe(403);
+    expect(await upgradeStatus(port, { ...own, Cookie: `${cookie}x`, Origin: `http://127.0.0.1:${port}` })).toBe(401);
+  });
+
+  it('hands out login links through the API, as berth-agent open asks for them', async () => {
+    const client = await harness.connect();
+    const { url } = await client.call('ui.loginUrl');
+    expect((await httpRequest(url)).status).toBe(303);
+  });
+
+  it('serves the built window with a Content-Security-Policy, and nothing outside its folder', async () => {
+    const page = await httpRequest(`http://127.0.0.1:${port}/`);
+    expect(page.status).toBe(200);
+    expect(page.body).toContain('<title>Berth</title>');
+    expect(page.headers['content-type']).toMatch(/text\/html/);
+    expect(page.headers['content-security-policy']).toContain(`connect-src 'self' ws://127.0.0.1:${port}`);
+    expect(page.headers['content-security-policy']).toContain("frame-ancestors 'none'");
+    const script = await httpRequest(`http://127.0.0.1:${port}/assets/app.js`);
+    expect(script.headers['content-type']).toMatch(/javascript/);
+    expect((await httpRequest(`http://127.0.0.1:${port}/slots/web-1`)).body).toContain('<title>Berth</title>');
+    writeFileSync(join(renderer.path, '..', 'outside.txt'), 'secret');
+    try {
+      for (const path of ['/../outside.txt', '/%2e%2e/outside.txt', '/assets/..%2f..%2foutside.txt', '/missing.js']) {
+        const answer = await httpRequest(`http://127.0.0.1:${port}${path}`);
+        expect(answer.status, path).toBe(404);
+        expect(answer.body).not.toContain('secret');
+      }
+    } finally {
+      writeFileSync(join(renderer.path, '..', 'outside.txt'), '');
+    }
+    expect((await httpRequest(`http://127.0.0.1:${port}/`, { method: 'POST' })).status).toBe(405);
+  });
+
+  it('removes its port and token files when it closes, and the CLI then says the agent is not running', async () => {
+    await harness.web!.close();
+    expect(existsSync(join(harness.agent.storagePath, TOKEN_FILE))).toBe(false);
+    expect(existsSync(join(harness.agent.storagePath, ENDPOINT_FILE))).toBe(false);
+    expect(() => readLocalApiAccess(harness.agent.storagePath)).toThrow(/no Berth agent is running/);
+  });
+});
+
+describe('browser login', () => {
+  it('lets a login link expire after 15 minutes unused', () => {
+    let now = 1_000;
+    const login = new BrowserLogin(4000, 15 * 60_000, () => now);
+    const early = login.issue();
+    const late = login.issue();
+    now += 15 * 60_000 - 1;
+    expect(login.redeem(early)).not.toBeNull();
+    now += 2;
+    expect(login.redeem(late)).toBeNull();
+  });
+
+  it('accepts only the session cookie it issued, under a name of its own port', () => {
+    const login = new BrowserLogin(4000);
+    const session = login.redeem(login.issue())!;
+    expect(login.setCookie(session)).toBe(`berth_session_4000=${session}; HttpOnly; SameSite=Strict; Path=/`);
+    expect(login.hasSession(`theme=dark; berth_session_4000=${session}`)).toBe(true);
+    expect(login.hasSession(`berth_session_4001=${session}`)).toBe(false);
+    expect(login.hasSession(undefined)).toBe(false);
+  });
+});
