@@ -1,4 +1,3 @@
-import type { MessagePortMain } from 'electron';
 import { LocalApiClient, createPortTransport, type AgentState } from '../agent-core/protocol/local-api';
 import type { AgentHost } from './agent-host';
 import { systemClock, type Clock } from './clock';

@@ -1,34 +1,45 @@
-import { app, BrowserWindow } from 'electron';
 import { join } from 'node:path';
+import { app, protocol } from 'electron';
+import { startDesktop } from './desktop-shell';
+import { setUpLogging } from './logging';
+import { registerAppScheme } from './renderer-protocol';
+import { serviceRole } from './service-mode';
+import { runServiceRole } from './service-roles';
+import { claimSingleInstance } from './single-instance';
 
-// Placeholder shell: the desktop issue adds the agent utility process, tray, single-instance lock and updater.
-function createWindow(): void {
-  const window = new BrowserWindow({
-    width: 1100,
-    height: 720,
-    show: false,
-    title: 'Berth',
-    webPreferences: {
-      preload: join(import.meta.dirname, '../preload/index.cjs'),
-      contextIsolation: true,
-      sandbox: true,
-      nodeIntegration: false,
-    },
+// Chromium's own files (caches, local storage) apart from the agent's storage folder, which on
+// Windows and macOS is the default userData folder.
+app.setPath('userData', join(app.getPath('appData'), 'Berth', 'desktop'));
+app.setAppLogsPath();
+const logs = setUpLogging(app.getPath('logs'));
+
+const argv = process.argv;
+const role = serviceRole(argv);
+const storageIndex = argv.indexOf('--storage');
+const storagePath = storageIndex === -1 ? undefined : argv[storageIndex + 1];
+
+if (role !== null) {
+  // As the Windows service, or a step of its setup: no window, no tray, no GPU in session 0.
+  app.disableHardwareAcceleration();
+  runServiceRole(role, app, logs, argv).catch((error: unknown) => {
+    logs.main.error(`service ${role}: ${(error as Error).message}`);
+    app.exit(1);
   });
-  window.once('ready-to-show', () => window.show());
-  // electron-vite dev serves the renderer with hot reload; built apps load the files from out/renderer.
-  const devServer = process.env['ELECTRON_RENDERER_URL'];
-  if (devServer) void window.loadURL(devServer);
-  else void window.loadFile(join(import.meta.dirname, '../renderer/index.html'));
+} else {
+  registerAppScheme(protocol);
+  let showWindow: (() => void) | null = null;
+  if (claimSingleInstance(app, () => showWindow?.())) {
+    app
+      .whenReady()
+      .then(() => startDesktop({ logs, devServer: process.env['ELECTRON_RENDERER_URL'] ?? null, storagePath }))
+      .then(
+        (desktop) => {
+          showWindow = desktop.showWindow;
+        },
+        (error: unknown) => {
+          logs.main.error(`Berth could not start: ${(error as Error).stack ?? String(error)}`);
+          app.exit(1);
+        },
+      );
+  }
 }
-
-void app.whenReady().then(() => {
-  createWindow();
-  app.on('activate', () => {
-    if (BrowserWindow.getAllWindows().length === 0) createWindow();
-  });
-});
-
-app.on('window-all-closed', () => {
-  if (process.platform !== 'darwin') app.quit();
-});

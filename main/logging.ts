@@ -1,6 +1,5 @@
 import { join } from 'node:path';
 import log from 'electron-log/main';
-import type { Readable } from 'node:stream';
 
 export interface DesktopLogs {
   folder: string;
@@ -24,7 +23,7 @@ export function setUpLogging(folder: string): DesktopLogs {
 }
 
 /** Calls `write` with each complete line of a stream, the last one too when the stream ends without a newline. */
-export function forEachLine(stream: Readable | null, write: (line: string) => void): void {
+export function forEachLine(stream: NodeJS.ReadableStream | null, write: (line: string) => void): void {
   if (!stream) return;
   let partial = '';
   stream.setEncoding('utf8');

@@ -13,6 +13,7 @@ export class TrayPresenter {
   private timer: unknown = null;
   private lastShown = Number.NEGATIVE_INFINITY;
   private iconState: string | null = null;
+  private tooltipShown = '';
 
   constructor(
     private readonly tray: Pick<Tray, 'setImage' | 'setToolTip' | 'setContextMenu'>,
@@ -35,6 +36,11 @@ export class TrayPresenter {
     }, wait);
   }
 
+  /** The tooltip on show now. */
+  get tooltip(): string {
+    return this.tooltipShown;
+  }
+
   dispose(): void {
     this.clock.clearTimeout(this.timer);
     this.timer = null;
@@ -50,7 +56,8 @@ export class TrayPresenter {
       this.iconState = state;
       this.tray.setImage(nativeImage.createFromPath(trayIconPath(this.trayDirectory, state)));
     }
-    this.tray.setToolTip(trayTooltip(view));
+    this.tooltipShown = trayTooltip(view);
+    this.tray.setToolTip(this.tooltipShown);
     this.tray.setContextMenu(Menu.buildFromTemplate(trayMenuTemplate(view, this.actions)));
   }
 }

@@ -49,3 +49,23 @@ export class ConnectionStatus extends EventEmitter<{ change: [ConnectionState] }
     this.emit('change', next);
   }
 }
+
+/** A line for the agent's log about the state, and how loud it is. */
+export function describeState(state: ConnectionState): { level: 'info' | 'warn' | 'error'; message: string } {
+  switch (state.kind) {
+    case 'online':
+      return { level: 'info', message: `online as host ${state.hostId}` };
+    case 'connecting':
+      return { level: 'info', message: `connecting to ${state.url}` };
+    case 'offline':
+      return { level: 'warn', message: `offline (${state.reason}); next attempt at ${state.nextRetryAt}` };
+    case 'key-rejected':
+      return { level: 'error', message: `API key rejected; next attempt at ${state.nextRetryAt}, or at once when the key is changed (berth-agent login)` };
+    case 'replaced':
+      return { level: 'warn', message: `another connection of this host replaced this one; waiting until ${state.until}` };
+    case 'protocol-unsupported':
+      return { level: 'error', message: `${state.message}; update the agent, then restart it` };
+    case 'disabled':
+      return { level: 'info', message: `not connected (${state.reason})` };
+  }
+}

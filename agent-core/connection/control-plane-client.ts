@@ -11,7 +11,7 @@ import { Backoff } from './backoff';
 import { CommandDispatcher } from './command-dispatcher';
 import { CommandLog } from './command-log';
 import { connectUrl } from './connect-url';
-import { ConnectionStatus, type ConnectionState } from './connection-state';
+import { ConnectionStatus, describeState, type ConnectionState } from './connection-state';
 import { hostStatus } from './host-status';
 import { LogSubscriptions, type LogChannel } from './log-subscriptions';
 import { Outbox } from './outbox';
@@ -94,7 +94,10 @@ export class ControlPlaneClient {
       onDeployment: (deployment) => this.record(() => this.outbox.add({ type: 'deployment.update', ...deployment })),
       onProgress: (event) => this.record(() => this.dispatcher.forwardProgress(event)),
     };
-    this.status.on('change', (state) => this.describe(state));
+    this.status.on('change', (state) => {
+      const { level, message } = describeState(state);
+      options.events[level](`control plane: ${message}`);
+    });
   }
 
   get state(): ConnectionState {
@@ -120,14 +123,14 @@ export class ControlPlaneClient {
 
   /** The key or the server URL changed: drop the current connection or wait, and dial again at once. */
   async reconnect(): Promise<void> {
+    if (this.stopping) return;
     this.clearTimers();
     this.rejectedKey = null;
     this.backoff.reset();
-    const session = this.session;
+    const session = this.dropSession();
     if (session !== null) {
-      const ended = new Promise<void>((resolve) => session.once('end', () => resolve()));
       session.close(CloseCode.normal, 'reconnecting with new settings');
-      await ended;
+      this.status.set({ kind: 'offline', reason: 'reconnecting with new settings', nextRetryAt: new Date().toISOString() });
     }
     await this.connect();
   }
@@ -294,8 +297,9 @@ export class ControlPlaneClient {
     for (const handle of this.held.splice(0)) handle();
   }
 
-  private onEnd(session: Session, end: SessionEnd, keyUsed: string): void {
-    if (session !== this.session) return;
+  /** Forgets the current session and everything that lived with it; returns it, for closing. */
+  private dropSession(): Session | null {
+    const session = this.session;
     this.session = null;
     this.welcomed = false;
     this.held = [];
@@ -303,8 +307,14 @@ export class ControlPlaneClient {
     this.heartbeat = null;
     this.outbox.detach();
     this.logs.closeAll();
-    const upFor = this.onlineSince === null ? 0 : Date.now() - this.onlineSince;
     this.onlineSince = null;
+    return session;
+  }
+
+  private onEnd(session: Session, end: SessionEnd, keyUsed: string): void {
+    if (session !== this.session) return;
+    const upFor = this.onlineSince === null ? 0 : Date.now() - this.onlineSince;
+    this.dropSession();
     if (this.stopping) return;
     if (end.kind === 'key-rejected' || (end.kind === 'closed' && end.code === CloseCode.keyRevoked)) {
       const nextRetryAt = Date.now() + KEY_REJECTED_RETRY_MS;
@@ -359,33 +369,6 @@ export class ControlPlaneClient {
       write();
     } catch (error) {
       this.options.events.error(`could not record an event for the control plane: ${(error as Error).message}`);
-    }
-  }
-
-  private describe(state: ConnectionState): void {
-    const { events } = this.options;
-    switch (state.kind) {
-      case 'online':
-        events.info(`control plane: online as host ${state.hostId}`);
-        return;
-      case 'connecting':
-        events.info(`control plane: connecting to ${state.url}`);
-        return;
-      case 'offline':
-        events.warn(`control plane: offline (${state.reason}); next attempt at ${state.nextRetryAt}`);
-        return;
-      case 'key-rejected':
-        events.error(`control plane: API key rejected; next attempt at ${state.nextRetryAt}, or at once when the key is changed (berth-agent login)`);
-        return;
-      case 'replaced':
-        events.warn(`control plane: another connection of this host replaced this one; waiting until ${state.until}`);
-        return;
-      case 'protocol-unsupported':
-        events.error(`control plane: ${state.message}; update the agent, then restart it`);
-        return;
-      case 'disabled':
-        events.info(`control plane: not connected (${state.reason})`);
-        return;
     }
   }
 

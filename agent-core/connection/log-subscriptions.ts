@@ -25,7 +25,8 @@ interface Active {
 /**
  * The server's live log subscriptions, which last as long as the connection they were made on.
  * Output reaches the socket without ever making a slot wait: while the socket is full the slot's
- * log fan-out holds a bounded queue, then drops output, and the jump in `offset` shows the gap.
+ * log fan-out holds a bounded queue, then drops output; the next frame's `offset` jumps past the
+ * dropped range (an empty frame marks its end at once).
  */
 export class LogSubscriptions {
   private readonly active = new Map<string, Active>();
@@ -48,11 +49,12 @@ export class LogSubscriptions {
     };
     const subscription = controller.subscribeLogs({
       send: ({ deploymentId, event }) => {
-        // A gap is told by the next frame's offset.
-        if (event.kind === 'gap') return true;
+        // An empty frame at the end of the dropped range shows the gap now, not at the next output.
+        const pieces = event.kind === 'gap' ? [{ offset: event.toOffset - event.fromOffset, text: '' }] : splitByBytes(event.data, MAX_LOG_DATA_BYTES);
+        const start = event.kind === 'gap' ? event.fromOffset : event.offset;
         let open = true;
-        for (const piece of splitByBytes(event.data, MAX_LOG_DATA_BYTES)) {
-          const frame: LogMessage = { type: 'log', subscriptionId, slotId, deploymentId, offset: event.offset + piece.offset, data: piece.text };
+        for (const piece of pieces) {
+          const frame: LogMessage = { type: 'log', subscriptionId, slotId, deploymentId, offset: start + piece.offset, data: piece.text };
           open = channel.send(frame, onWritten) && open;
         }
         if (!open) waiting = true;

@@ -243,22 +243,27 @@ export class SlotController {
         await this.stopInstance(copy);
       }
       if (job.prepareSource) {
-        progress('source', describeSource(deployment.source));
+        // An existing deployment comes back exactly as it was: its snapshot or its commit, never
+        // what its folder or branch holds today.
+        const from = job.fresh ? deployment.source : reproducibleSource(deployment);
+        progress('source', describeSource(from));
         mkdirSync(workdir, { recursive: true });
         const prepared = await this.context.sources.prepare({
           spec,
-          source: deployment.source,
+          source: from,
           workdir,
           batch: job.request.batch,
           signal: guarded,
           onProgress: (step) => progress(step.step, step.message, { branch: step.branch, outcome: step.outcome }),
         });
-        deployment = this.records.update(deployment.id, {
-          source: prepared.source,
-          contentHash: prepared.contentHash,
-          commitSubject: prepared.commitSubject,
-          ...(prepared.merged ? { merged: prepared.merged, skipped: prepared.skipped ?? [] } : {}),
-        });
+        if (job.fresh) {
+          deployment = this.records.update(deployment.id, {
+            source: prepared.source,
+            contentHash: prepared.contentHash,
+            commitSubject: prepared.commitSubject,
+            ...(prepared.merged ? { merged: prepared.merged, skipped: prepared.skipped ?? [] } : {}),
+          });
+        }
         store.slots.setWorkingCopyDeployment(spec.id, copy, deployment.id);
       }
       deployment = this.records.update(deployment.id, { status: 'building' });
@@ -437,4 +442,10 @@ export class SlotController {
     this.context.store.slots.setStatus(this.spec.id, status, this.status.liveColor, this.status.error);
     this.context.events.emit('slot.status', this.statusSnapshot);
   }
+}
+
+/** The source that brings back exactly this deployment's version. */
+function reproducibleSource(deployment: Deployment): Source {
+  if (deployment.contentHash) return { kind: 'snapshot', contentHash: deployment.contentHash };
+  return deployment.source;
 }

@@ -19,7 +19,8 @@ export function App() {
   const hasState = useAgentStore((store) => store.state !== null);
   const live = useAgentStore((store) => store.live);
   const firstRun = useAgentStore((store) => store.state !== null && store.state.settings.serverUrl === null && store.state.settings.apiKey === 'none');
-  const view = firstRun && !setupDismissed ? <SetupPage /> : <RouteView route={route} />;
+  // First run: the setup page stands in for the slots list until it is done or skipped; Settings stays reachable.
+  const view = firstRun && !setupDismissed && route.view === 'slots' ? <SetupPage /> : <RouteView route={route} />;
   return (
     <div className="app">
       <AppHeader />

@@ -1,3 +1,5 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Deployment, SlotStatus } from '../../agent-core/protocol';
 import { HostStatusResult } from '../../agent-core/protocol/control-plane';
@@ -17,6 +19,16 @@ async function answer(port: number): Promise<{ version: string; pid: number } | 
   }
 }
 
+const TOKEN = 'tok_secret_4f9a1c';
+
+/** Every byte of the agent's database files, as text: a secret must be in none of them. */
+function databaseBytes(storagePath: string): string {
+  return readdirSync(storagePath)
+    .filter((name) => name.startsWith('berth.db'))
+    .map((name) => readFileSync(join(storagePath, name)).toString('latin1'))
+    .join('');
+}
+
 describe('commands', () => {
   let plane: FixtureControlPlane;
   let storage: ReturnType<typeof makeTempDir>;
@@ -29,7 +41,7 @@ describe('commands', () => {
     plane = await FixtureControlPlane.start({ workspaceAllowlist: ['acme-web'] });
     storage = makeTempDir('berth-commands-');
     origin = sampleAppOrigin('v1');
-    slot = gitSampleSlot(origin, { id: 'slot_cmd', name: 'qa-cmd' });
+    slot = gitSampleSlot(origin, { id: 'slot_cmd', name: 'qa-cmd', repository: { url: origin.url, token: TOKEN } });
     agent = startConnectedAgent(plane, storage.path);
     await plane.waitForSession();
   });
@@ -213,5 +225,13 @@ describe('commands', () => {
     const status = await run('host.status', {});
     expect(status.data.slots).toEqual([]);
     expect(plane.invalidFrames).toEqual([]);
+  });
+
+  it('never lets the repository token out: not in a frame, the agent log or its database', () => {
+    const sent = plane.frames.filter((entry) => entry.direction === 'in').map((entry) => JSON.stringify(entry.frame));
+    expect(sent.length).toBeGreaterThan(50);
+    expect(sent.filter((frame) => frame.includes(TOKEN))).toEqual([]);
+    expect(agent.output()).not.toContain(TOKEN);
+    expect(databaseBytes(storage.path)).not.toContain(TOKEN);
   });
 });

@@ -33,20 +33,22 @@ function upgradeStatus(port: number, headers: Record<string, string>): Promise<n
 
 describe('local API WebSocket server', () => {
   let harness: LocalApiHarness;
-  let renderer: ReturnType<typeof makeTempDir>;
+  let temp: ReturnType<typeof makeTempDir>;
   let port: number;
   let token: string;
   beforeEach(async () => {
-    renderer = makeTempDir('berth-renderer-');
-    mkdirSync(join(renderer.path, 'assets'));
-    writeFileSync(join(renderer.path, 'index.html'), '<!doctype html><title>Berth</title>');
-    writeFileSync(join(renderer.path, 'assets', 'app.js'), 'console.log("berth");');
-    harness = await startLocalApiHarness('websocket', { rendererDir: renderer.path });
+    temp = makeTempDir('berth-renderer-');
+    const window = join(temp.path, 'window');
+    mkdirSync(join(window, 'assets'), { recursive: true });
+    writeFileSync(join(window, 'index.html'), '<!doctype html><title>Berth</title>');
+    writeFileSync(join(window, 'assets', 'app.js'), 'console.log("berth");');
+    writeFileSync(join(temp.path, 'outside.txt'), 'secret');
+    harness = await startLocalApiHarness('websocket', { rendererDir: window });
     ({ port, token } = readLocalApiAccess(harness.agent.storagePath));
   });
   afterEach(async () => {
     await harness.close();
-    renderer.cleanup();
+    temp.cleanup();
   });
 
   it('listens on 127.0.0.1 and writes its port and a token only the user can read into the storage folder', () => {
@@ -111,15 +113,10 @@ describe('local API WebSocket server', () => {
     const script = await httpRequest(`http://127.0.0.1:${port}/assets/app.js`);
     expect(script.headers['content-type']).toMatch(/javascript/);
     expect((await httpRequest(`http://127.0.0.1:${port}/slots/web-1`)).body).toContain('<title>Berth</title>');
-    writeFileSync(join(renderer.path, '..', 'outside.txt'), 'secret');
-    try {
-      for (const path of ['/../outside.txt', '/%2e%2e/outside.txt', '/assets/..%2f..%2foutside.txt', '/missing.js']) {
-        const answer = await httpRequest(`http://127.0.0.1:${port}${path}`);
-        expect(answer.status, path).toBe(404);
-        expect(answer.body).not.toContain('secret');
-      }
-    } finally {
-      writeFileSync(join(renderer.path, '..', 'outside.txt'), '');
+    for (const path of ['/../outside.txt', '/%2e%2e/outside.txt', '/assets/..%2f..%2foutside.txt', '/missing.js']) {
+      const answer = await httpRequest(`http://127.0.0.1:${port}${path}`);
+      expect(answer.status, path).toBe(404);
+      expect(answer.body).not.toContain('secret');
     }
     expect((await httpRequest(`http://127.0.0.1:${port}/`, { method: 'POST' })).status).toBe(405);
   });

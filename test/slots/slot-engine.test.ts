@@ -142,4 +142,18 @@ describe('slot engine', () => {
     expect(log).toContain('password=***');
     expect(log).not.toContain('hunter2-very-secret');
   });
+
+  it('rolls back a single-mode slot to the snapshot of the earlier deployment, not to what its folder holds now', async () => {
+    const port = await findFreePort({ range: [42000, 42999] });
+    const app = join(agent.sourceRoot, 'app');
+    const slot = await agent.runtime.slots.define(sampleSlotSpec({ traffic: { mode: 'single', publicPort: port } }), 'local');
+    writeSampleApp(app, 'v1');
+    const first = await slot.deploy({ source: { kind: 'directory', path: app }, trigger: 'local' }, 'first');
+    writeSampleApp(app, 'v2');
+    await slot.deploy({ source: { kind: 'directory', path: app }, trigger: 'local' }, 'second');
+    expect((await getJson(port)).version).toBe('v2');
+    const rolledBack = await slot.rollback(undefined, 'rollback');
+    expect(rolledBack).toMatchObject({ id: first.id, isProduction: true, status: 'ready', contentHash: first.contentHash });
+    expect((await getJson(port)).version).toBe('v1');
+  });
 });

@@ -33,7 +33,7 @@ describe('migrations', () => {
       .prepare<[], { name: string }>("SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")
       .all()
       .map((row) => row.name);
-    expect(tables.sort()).toEqual(['deploy_log', 'deployments', 'meta', 'processes', 'slots', 'snapshots', 'working_copies']);
+    expect(tables.sort()).toEqual(['commands', 'deploy_log', 'deployments', 'meta', 'outbox', 'processes', 'slots', 'snapshots', 'working_copies']);
     expect(store.db.pragma('journal_mode', { simple: true })).toBe('wal');
     expect(store.db.pragma('foreign_keys', { simple: true })).toBe(1);
     expect(store.db.pragma('synchronous', { simple: true })).toBe(1);

@@ -29,8 +29,9 @@ export const DesktopCalls = {
   'desktop.info': { args: z.tuple([]), result: DesktopInfo },
   /** Opens an http(s) URL of a slot in the default browser; any other URL is refused. */
   'desktop.openExternal': { args: z.tuple([z.string().max(2048)]), result: z.void() },
-  'desktop.startAtLogin.get': { args: z.tuple([]), result: z.boolean() },
-  'desktop.startAtLogin.set': { args: z.tuple([z.boolean()]), result: z.boolean() },
+  /** Null where the OS has no login items (Linux). */
+  'desktop.startAtLogin.get': { args: z.tuple([]), result: z.boolean().nullable() },
+  'desktop.startAtLogin.set': { args: z.tuple([z.boolean()]), result: z.boolean().nullable() },
   /** Installs (true) or removes (false) the Windows service; Windows asks for administrator rights. */
   'desktop.serviceMode.set': { args: z.tuple([z.boolean()]), result: DesktopInfo },
   'desktop.logsFolder.open': { args: z.tuple([]), result: z.void() },
@@ -38,17 +39,6 @@ export const DesktopCalls = {
 export type DesktopCall = keyof typeof DesktopCalls;
 export type DesktopCallArgs<C extends DesktopCall> = z.infer<(typeof DesktopCalls)[C]['args']>;
 export type DesktopCallResult<C extends DesktopCall> = z.infer<(typeof DesktopCalls)[C]['result']>;
-
-/** Main → window messages. */
-export const DESKTOP_EVENTS = {
-  /** Carries a MessagePort to the agent in `ports[0]`; sent on request and again after each agent restart. */
-  agentPort: 'berth:agent-port',
-  navigate: 'berth:navigate',
-} as const;
-/** The window asks main for a port to the agent. */
-export const REQUEST_AGENT_PORT = 'berth:request-agent-port';
-/** The `data` of the window `message` event by which the preload hands the port to the page. */
-export const AGENT_PORT_MESSAGE = 'berth:agent-port';
 
 /** `window.berth` in the desktop window; absent in a browser, where the window uses the WebSocket instead. */
 export interface DesktopBridge {
@@ -59,8 +49,9 @@ export interface DesktopBridge {
    */
   connectAgent(): void;
   openExternal(url: string): Promise<void>;
-  getStartAtLogin(): Promise<boolean>;
-  setStartAtLogin(enabled: boolean): Promise<boolean>;
+  /** Null where the OS has no login items (Linux). */
+  getStartAtLogin(): Promise<boolean | null>;
+  setStartAtLogin(enabled: boolean): Promise<boolean | null>;
   info(): Promise<DesktopInfo>;
   setServiceMode(enabled: boolean): Promise<DesktopInfo>;
   openLogsFolder(): Promise<void>;

@@ -59,8 +59,9 @@ function nextKey(): string {
   return `k${keys}`;
 }
 
-export function newCommand(phase: PhaseName): CommandForm {
-  return { key: nextKey(), type: 'bash', name: '', arguments: '', workingDirectory: '', env: '', service: phase === 'startup' };
+/** A blank command; the first startup command is taken for the service, as the agent does when none is marked. */
+export function newCommand(phase: PhaseName, first = false): CommandForm {
+  return { key: nextKey(), type: 'bash', name: '', arguments: '', workingDirectory: '', env: '', service: phase === 'startup' && first };
 }
 
 export function newVariable(): VariableForm {
@@ -86,7 +87,7 @@ export function emptySlotForm(): SlotForm {
     drainSeconds: '30',
     workingDirectory: '',
     startupExecution: 'sequential',
-    phases: { initial: [], startup: [{ ...newCommand('startup'), name: 'web' }], shutdown: [] },
+    phases: { initial: [], startup: [{ ...newCommand('startup', true), name: 'web' }], shutdown: [] },
     variables: [],
   };
 }

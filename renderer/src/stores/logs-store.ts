@@ -1,8 +1,10 @@
 import { create } from 'zustand';
-import type { LogStream } from '../../../agent-core/protocol/local-api';
+import { LocalApiError, type LogStream, type LogText } from '../../../agent-core/protocol/local-api';
 import { formatBytes } from '../model/format';
 import { LogStitcher, utf8Length } from '../model/log-stitcher';
+import { isInProgress } from '../model/slot-facts';
 import { agentActions } from './agent-actions';
+import { useAgentStore } from './agent-store';
 
 /** Where the followed log goes: the terminal of the logs view. */
 export interface LogSink {
@@ -75,7 +77,7 @@ class LogFollower {
       if (this.stopped) return void stream.close().catch(() => undefined);
       this.stream = stream;
       for (let attempt = 1; ; attempt += 1) {
-        const history = await agentActions.readLog({ slot: this.slotId, deploymentId: this.deploymentId, tailBytes: HISTORY_BYTES });
+        const history = await this.readHistory();
         if (this.stopped) return;
         const outcome = stitcher.history(history.text, history.truncated, attempt >= HISTORY_ATTEMPTS);
         if (outcome === 'placed') {
@@ -87,6 +89,19 @@ class LogFollower {
       }
     } catch (error) {
       if (!this.stopped) useLogsStore.setState({ phase: 'error', error: (error as Error).message });
+    }
+  }
+
+  /** A deployment that has only just begun may have no log file yet: its whole output is still to come. */
+  private async readHistory(): Promise<LogText> {
+    try {
+      return await agentActions.readLog({ slot: this.slotId, deploymentId: this.deploymentId, tailBytes: HISTORY_BYTES });
+    } catch (error) {
+      const deployment = useAgentStore.getState().state?.slots.find((slot) => slot.id === this.slotId)?.deployments.find((item) => item.id === this.deploymentId);
+      if (error instanceof LocalApiError && error.code === 'LOG_NOT_AVAILABLE' && deployment && isInProgress(deployment)) {
+        return { deploymentId: this.deploymentId, text: '', truncated: false };
+      }
+      throw error;
     }
   }
 

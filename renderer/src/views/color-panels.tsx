@@ -6,6 +6,7 @@ import { colorFacts, previewDeployments, productionDeployment, uptimeMs, version
 import { agentActions } from '../stores/agent-actions';
 import { useAgentStore } from '../stores/agent-store';
 import { uiActions, useUiStore } from '../stores/ui-store';
+import { ExternalLink } from './external-link';
 import { DeploymentStatusBadge } from './status-badge';
 
 /** Blue and green side by side (or the one instance of a single slot), then the previews waiting for promotion. */
@@ -98,9 +99,7 @@ function Previews({ slot, previews }: { slot: SlotView; previews: Deployment[] }
           <li key={deployment.id}>
             <span className="mono">{versionLabel(deployment)}</span>
             {deployment.port ? (
-              <a href={`http://127.0.0.1:${deployment.port}`} target="_blank" rel="noreferrer noopener">
-                port {deployment.port}
-              </a>
+              <ExternalLink href={`http://127.0.0.1:${deployment.port}`}>port {deployment.port}</ExternalLink>
             ) : null}
             <button
               type="button"

@@ -97,7 +97,7 @@ export function CommandListEditor({ phase, commands, errors, onChange }: Command
           </div>
         );
       })}
-      <button type="button" onClick={() => onChange([...commands, newCommand(phase)])}>
+      <button type="button" onClick={() => onChange([...commands, newCommand(phase, commands.length === 0)])}>
         Add {title.toLowerCase().replace(/s$/, '')}
       </button>
     </fieldset>

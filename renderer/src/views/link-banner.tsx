@@ -35,7 +35,7 @@ export function LinkBanner() {
     return (
       <div className="banner banner-warning" role="alert">
         <p>
-          This window is no longer logged in to the agent (the agent restarted, or its login ended). On the agent's machine run{' '}
+          This window is not logged in to the agent (a login ends when the agent restarts). On the agent's machine run{' '}
           <code>berth-agent open</code> and open the link it prints; this window reconnects by itself.{stale}
         </p>
         {retry}

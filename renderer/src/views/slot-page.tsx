@@ -7,6 +7,7 @@ import { ColorPanels } from './color-panels';
 import { ConfirmButton } from './confirm-button';
 import { DeploymentHistory } from './deployment-history';
 import { EmptyState } from './empty-state';
+import { ExternalLink } from './external-link';
 import { SlotActions } from './slot-actions';
 import { SlotStatusBadge } from './status-badge';
 
@@ -44,7 +45,7 @@ export function SlotPage({ slotId }: { slotId: string }) {
         {url ? (
           <ExternalLink href={url} className="slot-url">
             {url}
-          </a>
+          </ExternalLink>
         ) : null}
       </div>
       <div className="toolbar">
@@ -81,28 +82,33 @@ export function SlotPage({ slotId }: { slotId: string }) {
         </div>
       </div>
       {status.error ? (
-        <div className="banner banner-danger" role="alert">
-          <p className="pre-line">{status.error}</p>
-          {failure ? (
-            <button type="button" onClick={() => uiActions.openLogDialog({ slotId, deploymentId: null, title: `Last failure of ${spec.name}` })}>
-              Open the failure log
-            </button>
-          ) : null}
+        <div className={`banner ${status.status === 'error' ? 'banner-danger' : 'banner-warning'}`} role="alert">
+          <p className="pre-line">
+            {status.status === 'error' ? '' : 'The last deployment failed; the live version keeps serving. '}
+            {status.error}
+          </p>
+          {failure ? <FailureLogButton slotId={slotId} name={spec.name} /> : null}
         </div>
       ) : failure ? (
         <p className="last-failure">
           Last failure: <span className="mono">{failure.id}</span> {failure.error ? `— ${failure.error.split('\n')[0]}` : ''}{' '}
-          <button
-            type="button"
-            className="link-button"
-            onClick={() => uiActions.openLogDialog({ slotId, deploymentId: null, title: `Last failure of ${spec.name}` })}
-          >
-            Open the failure log
-          </button>
+          <FailureLogButton slotId={slotId} name={spec.name} link />
         </p>
       ) : null}
       <ColorPanels slot={slot} />
       <DeploymentHistory slot={slot} />
     </section>
+  );
+}
+
+function FailureLogButton({ slotId, name, link }: { slotId: string; name: string; link?: boolean }) {
+  return (
+    <button
+      type="button"
+      className={link ? 'link-button' : undefined}
+      onClick={() => uiActions.openLogDialog({ slotId, deploymentId: null, title: `Last failure of ${name}` })}
+    >
+      Open the failure log
+    </button>
   );
 }

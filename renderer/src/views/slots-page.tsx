@@ -6,6 +6,7 @@ import { productionDeployment, slotUrl, uptimeMs, versionLabel } from '../model/
 import { useAgentStore } from '../stores/agent-store';
 import { uiActions } from '../stores/ui-store';
 import { EmptyState } from './empty-state';
+import { ExternalLink } from './external-link';
 import { SlotActions } from './slot-actions';
 import { ColorBadge, SlotStatusBadge } from './status-badge';
 
@@ -89,7 +90,7 @@ function SlotRow({ slot, now }: { slot: SlotView; now: number }) {
         {url ? (
           <ExternalLink href={url}>
             {url.replace(/^https?:\/\//, '')}
-          </a>
+          </ExternalLink>
         ) : (
           <span className="muted">—</span>
         )}

@@ -1,0 +1,111 @@
+// The agent's own share of a deployment: from the `slot.deploy` command leaving the control plane to
+// its `result` arriving, minus the time the template's commands and health check take (from the
+// `startup` step to the `ready` step). Median of 20 deployments of a trivial app, after one warm-up.
+import { spawnSync } from 'node:child_process';
+import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { FixtureControlPlane } from '../test/fixtures/control-plane';
+import { launchHeadlessAgent, type HeadlessAgent } from '../test/fixtures/headless-agent';
+
+const RUNS = 20;
+const SAMPLE_APP = fileURLToPath(new URL('../test/fixtures/sample-app', import.meta.url));
+
+interface Timing {
+  total: number;
+  template: number;
+  overhead: number;
+  /** Command sent → the deployment's first step: the spec stored (keychain), the job queued. */
+  admission: number;
+  /** Stopping the running version, in single mode. */
+  stop: number;
+  /** Fetch and checkout. */
+  source: number;
+  /** The `ready` step → the result. */
+  finish: number;
+}
+
+function git(cwd: string, args: string[]): void {
+  const result = spawnSync('git', ['-c', 'user.name=Bench', '-c', 'user.email=bench@berth.invalid', '-c', 'commit.gpgSign=false', '-c', 'init.defaultBranch=main', ...args], { cwd, encoding: 'utf8' });
+  if (result.status !== 0) throw new Error(`git ${args.join(' ')} failed: ${result.stderr}`);
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+}
+
+/** When the control plane received the first frame that matches. */
+function arrival(plane: FixtureControlPlane, match: (frame: Record<string, unknown>) => boolean): number {
+  const entry = plane.frames.find((recorded) => recorded.direction === 'in' && match(recorded.frame));
+  if (!entry) throw new Error('a frame the bench waits for never arrived');
+  return entry.at;
+}
+
+async function deployOnce(plane: FixtureControlPlane, slot: unknown): Promise<Timing> {
+  const sent = Date.now();
+  const commandId = plane.command('slot.deploy', { slot, source: { kind: 'git', branch: 'main' } });
+  const result = await plane.waitForResult(commandId, 120_000);
+  if (!result.ok) throw new Error(`deployment failed: ${result.error.message}`);
+  const ofCommand = (step: string) => (frame: Record<string, unknown>) => frame.commandId === commandId && frame.type === 'progress' && frame.step === step;
+  const first = arrival(plane, (frame) => frame.commandId === commandId && frame.type === 'progress');
+  const source = arrival(plane, ofCommand('source'));
+  const startup = arrival(plane, ofCommand('startup'));
+  const ready = arrival(plane, ofCommand('ready'));
+  const done = arrival(plane, (frame) => frame.commandId === commandId && frame.type === 'result');
+  return {
+    total: done - sent,
+    template: ready - startup,
+    overhead: done - sent - (ready - startup),
+    admission: first - sent,
+    stop: source - first,
+    source: startup - source,
+    finish: done - ready,
+  };
+}
+
+async function main(): Promise<void> {
+  const temp = mkdtempSync(join(tmpdir(), 'berth-bench-deploy-'));
+  const repo = join(temp, 'app');
+  cpSync(SAMPLE_APP, repo, { recursive: true });
+  git(repo, ['init', '--quiet']);
+  git(repo, ['add', '--all']);
+  git(repo, ['commit', '--quiet', '-m', 'trivial app']);
+  const plane = await FixtureControlPlane.start({ apiKeys: ['bench-key'] });
+  let agent: HeadlessAgent | null = null;
+  try {
+    agent = launchHeadlessAgent(['run', '--storage', join(temp, 'storage'), '--server', plane.url, '--name', 'bench'], { env: { BERTH_API_KEY: 'bench-key' }, keyringDir: join(temp, 'keyring') });
+    await plane.waitForSession(0, 60_000);
+    const slot = {
+      id: 'slot_bench',
+      name: 'bench',
+      workspace: 'bench',
+      repository: { url: pathToFileURL(repo).href },
+      template: { startup: [{ type: 'node', name: 'web', arguments: "require(require('node:path').resolve('server.cjs'));", service: true }], stopGraceMs: 2_000 },
+      traffic: { mode: 'single', healthCheck: { path: '/healthz', timeoutMs: 30_000, intervalMs: 50 } },
+    };
+    await deployOnce(plane, slot);
+    const timings: Timing[] = [];
+    for (let run = 0; run < RUNS; run++) timings.push(await deployOnce(plane, slot));
+    const row = (label: string, pick: (timing: Timing) => number): string => {
+      const values = timings.map(pick);
+      return `${label.padEnd(44)} median ${median(values).toFixed(0).padStart(5)} ms   min ${Math.min(...values).toFixed(0).padStart(5)}   max ${Math.max(...values).toFixed(0).padStart(5)}`;
+    };
+    console.log(`slot.deploy of a trivial app (single mode, git source, health check), ${RUNS} runs after a warm-up:`);
+    console.log(row('command → result (total)', (timing) => timing.total));
+    console.log(row("template's commands and health check", (timing) => timing.template));
+    console.log(row('agent overhead (total minus template)', (timing) => timing.overhead));
+    console.log(row('  command → first step (spec stored, queued)', (timing) => timing.admission));
+    console.log(row('  stopping the running version', (timing) => timing.stop));
+    console.log(row('  source (fetch, checkout)', (timing) => timing.source));
+    console.log(row('  ready step → result', (timing) => timing.finish));
+  } finally {
+    await agent?.stop();
+    await plane.stop();
+    rmSync(temp, { recursive: true, force: true });
+  }
+}
+
+await main();

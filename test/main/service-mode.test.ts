@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest';
+import { SERVICE_FLAGS } from '../../agent-core/protocol/desktop';
+import { detectAgentMode, elevatedCommand, serviceRole, type ExecCommand } from '../../main/service-mode';
+
+const RUNNING = 'SERVICE_NAME: berth-agent\r\n        TYPE               : 10  WIN32_OWN_PROCESS\r\n        STATE              : 4  RUNNING\r\n';
+const STOPPED = 'SERVICE_NAME: berth-agent\r\n        STATE              : 1  STOPPED\r\n';
+const MISSING = '[SC] EnumQueryServicesStatus:OpenService FAILED 1060:\r\n\r\nThe specified service does not exist as an installed service.\r\n';
+
+function sc(code: number, output: string): { exec: ExecCommand; calls: string[] } {
+  const calls: string[] = [];
+  return {
+    calls,
+    exec: async (file, args) => {
+      calls.push([file, ...args].join(' '));
+      return { code, output };
+    },
+  };
+}
+
+describe('service mode', () => {
+  it('hosts its own agent when no service is installed', async () => {
+    const { exec, calls } = sc(1060, MISSING);
+    expect(await detectAgentMode('win32', exec)).toEqual({ mode: 'embedded', service: 'not-installed' });
+    expect(calls).toEqual(['sc.exe query berth-agent']);
+  });
+
+  it('connects to the service when it is installed, running or not', async () => {
+    expect(await detectAgentMode('win32', sc(0, RUNNING).exec)).toEqual({ mode: 'service', service: 'running' });
+    expect(await detectAgentMode('win32', sc(0, STOPPED).exec)).toEqual({ mode: 'service', service: 'stopped' });
+  });
+
+  it('never asks the service manager outside Windows', async () => {
+    const { exec, calls } = sc(0, RUNNING);
+    expect(await detectAgentMode('darwin', exec)).toEqual({ mode: 'embedded', service: 'not-installed' });
+    expect(calls).toEqual([]);
+  });
+
+  it('knows each of Berth.exe’s service roles, the stop flag winning over the arguments WinSW appends', () => {
+    expect(serviceRole(['Berth.exe'])).toBeNull();
+    expect(serviceRole(['Berth.exe', '--hidden'])).toBeNull();
+    expect(serviceRole(['Berth.exe', SERVICE_FLAGS.host, '--storage', 'C:\\data'])).toBe('host');
+    expect(serviceRole(['Berth.exe', SERVICE_FLAGS.stop, SERVICE_FLAGS.host, '--storage', 'C:\\data'])).toBe('stop');
+    expect(serviceRole(['Berth.exe', SERVICE_FLAGS.install])).toBe('install');
+    expect(serviceRole(['Berth.exe', SERVICE_FLAGS.uninstall])).toBe('uninstall');
+  });
+
+  it('runs the install elevated and waits for its exit code, quoting paths safely', () => {
+    const command = elevatedCommand("C:\\Users\\O'Brien\\AppData\\Local\\Programs\\Berth\\Berth.exe", [SERVICE_FLAGS.install, '--storage', 'D:\\berth data']);
+    expect(command.file).toBe('powershell.exe');
+    expect(command.args.slice(0, 5)).toEqual(['-NoProfile', '-NonInteractive', '-ExecutionPolicy', 'Bypass', '-Command']);
+    expect(command.args[5]).toBe(
+      "$p = Start-Process -FilePath 'C:\\Users\\O''Brien\\AppData\\Local\\Programs\\Berth\\Berth.exe' -ArgumentList '--berth-service-install','--storage','D:\\berth data' -Verb RunAs -Wait -PassThru; exit $p.ExitCode",
+    );
+  });
+});

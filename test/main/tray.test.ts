@@ -1,0 +1,74 @@
+import { describe, expect, it, vi } from 'vitest';
+import type { DesktopView } from '../../main/desktop-view';
+import { TrayPresenter } from '../../main/tray';
+import type { TrayActions } from '../../main/tray-menu';
+import { agentState, slotView } from '../fixtures/agent-state';
+import { Tray } from '../fixtures/fake-electron';
+import { ManualClock } from '../fixtures/manual-clock';
+
+vi.mock('electron', () => import('../fixtures/fake-electron'));
+
+const noop = () => undefined;
+const actions: TrayActions = {
+  slot: noop,
+  openUrl: noop,
+  showLogs: noop,
+  openWindow: noop,
+  retryConnection: noop,
+  setStartAtLogin: noop,
+  checkForUpdates: noop,
+  restartToUpdate: noop,
+  openLogsFolder: noop,
+  quit: noop,
+};
+
+function view(slots: ReturnType<typeof slotView>[]): DesktopView {
+  return {
+    agent: 'ready',
+    mode: 'embedded',
+    service: 'not-installed',
+    state: agentState(slots),
+    live: true,
+    startAtLogin: false,
+    update: { status: 'idle', version: null, canRestart: false },
+  };
+}
+
+describe('tray', () => {
+  it('shows the icon, tooltip and menu of the current state', () => {
+    const tray = new Tray(null);
+    const presenter = new TrayPresenter(tray, '/res/tray', actions, new ManualClock());
+    presenter.show(view([slotView('qa-1', 'error', { error: 'exited with code 1' })]));
+    expect(tray.image).toEqual({ path: expect.stringMatching(/tray-error\.png$/) });
+    expect(tray.tooltip).toBe('Berth — online · 1 slot: 1 error');
+    expect(tray.menu?.items.map((item) => item.label)).toContain('qa-1 — error');
+  });
+
+  it('rebuilds at most twice a second however often the state changes, ending on the latest', () => {
+    const clock = new ManualClock();
+    const tray = new Tray(null);
+    const presenter = new TrayPresenter(tray, '/res/tray', actions, clock);
+    presenter.show(view([slotView('qa-1', 'running')]));
+    expect(tray.updates.filter((update) => update === 'menu')).toHaveLength(1);
+    for (let step = 0; step < 50; step++) {
+      presenter.show(view([slotView('qa-1', step % 2 === 0 ? 'deploying' : 'running')]));
+      clock.advance(10);
+    }
+    presenter.show(view([slotView('qa-1', 'deploying')]));
+    clock.advance(1_000);
+    // 50 changes over 500 ms and one more: the first show, one per elapsed half second, and the trailing one.
+    expect(tray.updates.filter((update) => update === 'menu')).toHaveLength(3);
+    expect(tray.menu?.items.map((item) => item.label)).toContain('qa-1 — deploying');
+    expect(tray.image).toEqual({ path: expect.stringMatching(/tray-deploying\.png$/) });
+  });
+
+  it('leaves the icon alone when only the menu changes', () => {
+    const clock = new ManualClock();
+    const tray = new Tray(null);
+    const presenter = new TrayPresenter(tray, '/res/tray', actions, clock);
+    presenter.show(view([slotView('qa-1', 'running')]));
+    clock.advance(1_000);
+    presenter.show(view([slotView('qa-1', 'running'), slotView('qa-2', 'available')]));
+    expect(tray.updates).toEqual(['image', 'tooltip', 'menu', 'tooltip', 'menu']);
+  });
+});
