@@ -22,6 +22,8 @@ export interface AgentLogEvent {
 export interface AgentEventMap {
   'slot.status': [SlotStatus];
   'deployment.update': [Deployment];
+  /** A slot and its deployments are gone from this host. */
+  'slot.removed': [{ slotId: string }];
   progress: [ProgressEvent];
   log: [AgentLogEvent];
 }

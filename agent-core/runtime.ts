@@ -1,4 +1,4 @@
-import { mkdirSync, rmSync } from 'node:fs';
+import { mkdirSync, rmSync, unwatchFile, watchFile } from 'node:fs';
 import { join } from 'node:path';
 import { AlertMonitor } from './alerts';
 import { ControlPlaneClient } from './connection';
@@ -6,7 +6,7 @@ import { createSourcePreparer } from './deployments/default-source-preparer';
 import { AgentEvents } from './events';
 import type { SlotStatus } from './protocol';
 import { ApiKeyStore, KeychainSecretStore, SlotSpecVault, type SecretStore } from './secrets';
-import { loadSettings, saveSettings, type Settings } from './settings';
+import { loadSettings, saveSettings, settingsPath, type Settings } from './settings';
 import { SlotManager } from './slots';
 import { openStore, type Store } from './store';
 
@@ -26,16 +26,19 @@ export class AgentRuntime {
   readonly controlPlane: ControlPlaneClient;
   /** Emits `alert` for the window and POSTs each to settings.alertWebhookUrl. */
   readonly alerts: AlertMonitor;
+  /** The control plane's API key, in the same secret store as the slots' secrets. */
+  readonly apiKeys: ApiKeyStore;
   private settingsValue: Settings;
   private stopped: Promise<void> | null = null;
 
   private constructor(
     readonly storagePath: string,
     readonly store: Store,
-    settings: Settings,
+    private readonly overrides: Partial<Settings>,
     secretStore: SecretStore,
   ) {
-    this.settingsValue = settings;
+    this.settingsValue = { ...loadSettings(storagePath), ...overrides };
+    this.apiKeys = new ApiKeyStore(secretStore);
     const vault = new SlotSpecVault(store.slots, secretStore);
     this.slots = new SlotManager(
       {
@@ -55,7 +58,7 @@ export class AgentRuntime {
       events: this.events,
       slots: this.slots,
       settings: () => this.settingsValue,
-      apiKey: new ApiKeyStore(secretStore),
+      apiKey: this.apiKeys,
     });
     this.alerts = new AlertMonitor({
       events: this.events,
@@ -73,9 +76,9 @@ export class AgentRuntime {
     mkdirSync(options.storagePath, { recursive: true });
     // Script files hold expanded variables; a crash may have left some behind.
     rmSync(join(options.storagePath, 'tmp', 'scripts'), { recursive: true, force: true });
-    const settings = { ...loadSettings(options.storagePath), ...options.overrides };
+    loadSettings(options.storagePath);
     const store = openStore(options.storagePath);
-    const runtime = new AgentRuntime(options.storagePath, store, settings, options.secretStore ?? new KeychainSecretStore());
+    const runtime = new AgentRuntime(options.storagePath, store, { ...options.overrides }, options.secretStore ?? new KeychainSecretStore());
     try {
       await runtime.slots.load();
     } catch (error) {
@@ -89,16 +92,38 @@ export class AgentRuntime {
     return this.settingsValue;
   }
 
+  /**
+   * Saves `changes` over what settings.json holds now (another process, such as `berth-agent
+   * login`, may have written it since), without writing this run's command-line overrides.
+   */
   updateSettings(changes: Partial<Settings>): Settings {
-    this.settingsValue = { ...this.settingsValue, ...changes };
-    saveSettings(this.storagePath, this.settingsValue);
+    saveSettings(this.storagePath, { ...loadSettings(this.storagePath), ...changes });
+    for (const key of Object.keys(changes) as (keyof Settings)[]) delete this.overrides[key];
+    this.reloadSettings();
     return this.settingsValue;
+  }
+
+  /** Picks up settings.json as it is now; a new server address reconnects. */
+  private reloadSettings(): void {
+    let next: Settings;
+    try {
+      next = { ...loadSettings(this.storagePath), ...this.overrides };
+    } catch (error) {
+      this.events.warn(`settings.json was not applied: ${(error as Error).message}`);
+      return;
+    }
+    const previous = this.settingsValue;
+    this.settingsValue = next;
+    if (previous.serverUrl !== next.serverUrl || previous.allowInsecureWs !== next.allowInsecureWs || previous.extraCaFile !== next.extraCaFile) {
+      void this.controlPlane.reconnect();
+    }
   }
 
   /** Brings back the slots that were running when the agent last stopped or crashed. */
   async start(): Promise<void> {
     this.events.info(`agent '${this.settingsValue.name}' started; storage at ${this.storagePath}`);
     this.alerts.start();
+    watchFile(settingsPath(this.storagePath), { interval: 2_000, persistent: false }, () => this.reloadSettings());
     await this.controlPlane.start();
     await this.slots.restore();
   }
@@ -111,6 +136,7 @@ export class AgentRuntime {
   stop(): Promise<void> {
     if (!this.stopped) {
       this.stopped = (async () => {
+        unwatchFile(settingsPath(this.storagePath));
         this.controlPlane.stopAccepting();
         await this.slots.shutdown();
         // After the slots: the results of the commands their shutdown cancelled still go out.

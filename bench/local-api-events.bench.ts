@@ -29,10 +29,14 @@ function memorySecrets(): SecretStore {
   };
 }
 
+// A slot's history as the window holds it: the updates cycle over this many deployments.
+const HISTORY = 50;
+
 function deployment(index: number): Deployment {
   const statuses = ['queued', 'preparing', 'building', 'starting', 'ready'] as const;
+  const serial = Math.floor(index / statuses.length) % HISTORY;
   return {
-    id: `dep_bench_${Math.floor(index / statuses.length)}`,
+    id: `dep_bench_${String(serial).padStart(3, '0')}`,
     slotId: 'slot_bench',
     status: statuses[index % statuses.length]!,
     color: index % 2 === 0 ? 'blue' : 'green',
@@ -40,7 +44,7 @@ function deployment(index: number): Deployment {
     contentHash: null,
     isProduction: false,
     port: 41_000 + (index % 1000),
-    createdAt: new Date(1_700_000_000_000 + index).toISOString(),
+    createdAt: new Date(1_700_000_000_000 + serial * 1000).toISOString(),
     readyAt: null,
     promotedAt: null,
     expiresAt: null,

@@ -199,9 +199,11 @@ export async function startDesktop(options: { logs: DesktopLogs; devServer: stri
       },
       'desktop.serviceMode.set': async (enabled) => {
         if (!info().serviceAvailable) throw new Error('service mode needs the installed Berth on Windows');
+        // Named explicitly: an administrator approving the prompt with their own account still gets this user's folder.
+        const storage = options.storagePath ?? link.state?.settings.storagePath;
         // One agent at a time on the storage folder: this one stops (its slots come back in the service) first.
         await host.stop();
-        const args = [enabled ? SERVICE_FLAGS.install : SERVICE_FLAGS.uninstall, ...(options.storagePath ? ['--storage', options.storagePath] : [])];
+        const args = [enabled ? SERVICE_FLAGS.install : SERVICE_FLAGS.uninstall, ...(storage ? ['--storage', storage] : [])];
         const command = elevatedCommand(process.execPath, args);
         const outcome = await execCommand(command.file, command.args);
         detection = await detectAgentMode(platform);

@@ -1,5 +1,6 @@
-import { join } from 'node:path';
+import { join, win32 } from 'node:path';
 import { app, protocol } from 'electron';
+import { SERVICE_FOLDER } from '../agent-core/protocol/desktop';
 import { startDesktop } from './desktop-shell';
 import { setUpLogging } from './logging';
 import { registerAppScheme } from './renderer-protocol';
@@ -7,14 +8,17 @@ import { serviceRole } from './service-mode';
 import { runServiceRole } from './service-roles';
 import { claimSingleInstance } from './single-instance';
 
+const argv = process.argv;
+const role = serviceRole(argv);
+
 // Chromium's own files (caches, local storage) apart from the agent's storage folder, which on
 // Windows and macOS is the default userData folder.
 app.setPath('userData', join(app.getPath('appData'), 'Berth', 'desktop'));
-app.setAppLogsPath();
+// As the service (LocalSystem) the logs go beside the service's wrapper, where an administrator looks for them.
+if (role !== null && process.platform === 'win32') app.setAppLogsPath(win32.join(process.env['ProgramData'] ?? 'C:\\ProgramData', ...SERVICE_FOLDER, 'logs'));
+else app.setAppLogsPath();
 const logs = setUpLogging(app.getPath('logs'));
 
-const argv = process.argv;
-const role = serviceRole(argv);
 const storageIndex = argv.indexOf('--storage');
 const storagePath = storageIndex === -1 ? undefined : argv[storageIndex + 1];
 

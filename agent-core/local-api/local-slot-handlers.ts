@@ -61,7 +61,6 @@ export function localSlotHandlers(context: HandlerContext): Pick<HandlerTable, L
       const controller = requireLocal(agent.slots.find(slot));
       await agent.slots.remove(controller.id);
       localSources.delete(controller.id);
-      feed.slotRemoved(controller.id);
       return {};
     },
   };

@@ -33,13 +33,16 @@ export class StateFeed {
   constructor(private readonly options: StateFeedOptions) {
     this.apiKey = options.apiKey;
     const { events } = options.agent;
-    const onStatus = (status: SlotStatus): void => this.publishSlot(status.slotId);
+    const onStatus = (status: SlotStatus): void => this.publishSlot(status.slotId, status);
     const onDeployment = (deployment: Deployment): void => this.publish({ kind: 'deployment', deployment });
+    const onRemoved = ({ slotId }: { slotId: string }): void => this.publish({ kind: 'slot.removed', slotId });
     events.on('slot.status', onStatus);
     events.on('deployment.update', onDeployment);
+    events.on('slot.removed', onRemoved);
     this.unsubscribe.push(
       () => events.off('slot.status', onStatus),
       () => events.off('deployment.update', onDeployment),
+      () => events.off('slot.removed', onRemoved),
       options.connection.onChange(() => this.publish({ kind: 'connection', connection: this.connectionView() })),
     );
   }
@@ -81,14 +84,10 @@ export class StateFeed {
     return () => this.listeners.delete(listener);
   }
 
-  /** A slot's spec, source or status changed; status events call this on their own. */
-  publishSlot(slotId: string): void {
+  /** A slot's spec, source or status changed; status events call this on their own, with the status they carry. */
+  publishSlot(slotId: string, status?: SlotStatus): void {
     const controller = this.options.agent.slots.get(slotId);
-    if (controller) this.publish({ kind: 'slot', slot: this.slotSummary(controller) });
-  }
-
-  slotRemoved(slotId: string): void {
-    this.publish({ kind: 'slot.removed', slotId });
+    if (controller) this.publish({ kind: 'slot', slot: this.slotSummary(controller, status) });
   }
 
   settingsChanged(apiKey: ApiKeySource = this.apiKey): void {
@@ -101,13 +100,13 @@ export class StateFeed {
     this.listeners.clear();
   }
 
-  private slotSummary(controller: SlotController): SlotSummary {
+  private slotSummary(controller: SlotController, status: SlotStatus = controller.statusSnapshot): SlotSummary {
     return {
       id: controller.id,
       origin: controller.origin,
       spec: redactSpec(controller.currentSpec),
       source: controller.origin === 'local' ? this.options.localSources.get(controller.id) : null,
-      status: controller.statusSnapshot,
+      status,
     };
   }
 

@@ -1,7 +1,10 @@
 import { execFile } from 'node:child_process';
 import { copyFileSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { BerthError } from '../protocol';
-import type { ServiceStep } from './service-steps';
+import { parseServiceQuery } from '../protocol/desktop';
+import { statusStep, type ServiceStep } from './service-steps';
+
+const POLL_MS = 500;
 
 export interface CommandOutcome {
   code: number;
@@ -37,6 +40,9 @@ export async function runServiceSteps(steps: ServiceStep[], run: RunCommand = ru
       case 'remove':
         rmSync(step.path, { force: true });
         break;
+      case 'wait-stopped':
+        await waitStopped(run, step.timeoutMs);
+        break;
       case 'run': {
         log(`> ${[step.file, ...step.args].join(' ')}`);
         const outcome = await run(step.file, step.args);
@@ -55,4 +61,18 @@ function commandFailed(step: Extract<ServiceStep, { kind: 'run' }>, outcome: Com
     return new BerthError('COMMAND_FAILED', `'${command}' needs administrator rights: run it from an administrator terminal (or accept the Windows prompt)`);
   }
   return new BerthError('COMMAND_FAILED', `'${command}' failed with exit code ${outcome.code}: ${outcome.output.trim().split('\n').slice(-3).join(' ')}`);
+}
+
+async function waitStopped(run: RunCommand, timeoutMs: number): Promise<void> {
+  const query = statusStep();
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const outcome = await run(query.file, query.args);
+    const state = parseServiceQuery(outcome.code, outcome.output);
+    if (state === 'stopped' || state === 'not-installed') return;
+    if (Date.now() > deadline) {
+      throw new BerthError('COMMAND_FAILED', `the Berth service did not stop within ${Math.round(timeoutMs / 1000)} s; stop it in Services, then try again`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+  }
 }

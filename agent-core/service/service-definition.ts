@@ -1,5 +1,5 @@
 import { win32, type PlatformPath } from 'node:path';
-import { SERVICE_DISPLAY_NAME, SERVICE_FLAGS, SERVICE_ID } from '../protocol/desktop';
+import { SERVICE_DISPLAY_NAME, SERVICE_FLAGS, SERVICE_FOLDER, SERVICE_ID } from '../protocol/desktop';
 
 /** What the Windows service runs: the desktop app's own executable, or Node with the berth-agent script. */
 export type ServiceHost =
@@ -28,7 +28,7 @@ export interface ServiceDefinition {
 const STOP_TIMEOUT_SECONDS = 120;
 
 export function serviceDirectory(env: NodeJS.ProcessEnv = process.env): string {
-  return win32.join(env['ProgramData'] ?? 'C:\\ProgramData', 'Berth', 'service');
+  return win32.join(env['ProgramData'] ?? 'C:\\ProgramData', ...SERVICE_FOLDER);
 }
 
 export function defineService(options: {

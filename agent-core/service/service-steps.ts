@@ -8,7 +8,9 @@ export type ServiceStep =
   | { kind: 'write'; path: string; content: string }
   | { kind: 'remove'; path: string }
   /** `mayFail`: a step whose failure is expected in some states (stopping a service that is not running). */
-  | { kind: 'run'; file: string; args: string[]; mayFail?: boolean };
+  | { kind: 'run'; file: string; args: string[]; mayFail?: boolean }
+  /** WinSW's `stop` returns before the service has stopped; removing it meanwhile leaves it marked for deletion. */
+  | { kind: 'wait-stopped'; timeoutMs: number };
 
 /** Where node-windows keeps the WinSW wrapper (winsw.exe and its .exe.config). */
 export interface WrapperFiles {
@@ -34,6 +36,8 @@ export function uninstallSteps(definition: ServiceDefinition): ServiceStep[] {
   const paths = definition.files;
   return [
     { kind: 'run', file: paths.exe, args: ['stop'], mayFail: true },
+    // The slots' shutdown commands run meanwhile: as long as the service's own stop timeout, and a little more.
+    { kind: 'wait-stopped', timeoutMs: (definition.stopTimeoutSeconds + 30) * 1000 },
     { kind: 'run', file: paths.exe, args: ['uninstall'] },
     { kind: 'remove', path: paths.xml },
     { kind: 'remove', path: paths.exe },

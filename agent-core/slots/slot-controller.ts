@@ -114,6 +114,10 @@ export class SlotController {
   }
 
   deploy(request: DeployRequest, jobId: string): Promise<Deployment> {
+    if (request.promote === false && this.spec.traffic.mode !== 'blue-green') {
+      const error = new BerthError('INVALID_PAYLOAD', `slot '${this.spec.name}' runs in single mode, with one working copy, so it cannot run a preview; deploy with promote, or switch the slot to blue-green`);
+      return Promise.reject(error);
+    }
     return this.queue.enqueue({
       id: jobId,
       label: 'deployment',
@@ -132,7 +136,7 @@ export class SlotController {
 
   /** Swaps a preview in, or starts an older deployment again and swaps it in (a rollback). */
   promote(deploymentId: string, jobId: string, trigger: DeploymentTrigger = 'local'): Promise<Deployment> {
-    return this.queue.enqueue({ id: jobId, label: 'promotion', run: (signal) => this.runPromote(deploymentId, trigger, signal) });
+    return this.queue.enqueue({ id: jobId, label: 'promotion', run: (signal) => this.runPromote(deploymentId, trigger, signal, jobId) });
   }
 
   /** Promotes an older deployment: by default the production deployment before the current one. */
@@ -143,13 +147,13 @@ export class SlotController {
       run: (signal) => {
         const target = deploymentId ? this.records.require(deploymentId) : this.context.store.deployments.previousProduction(this.spec.id);
         if (!target) throw new BerthError('NOT_FOUND', `slot '${this.spec.name}' has no earlier production deployment to roll back to`);
-        return this.runPromote(target.id, 'rollback', signal);
+        return this.runPromote(target.id, 'rollback', signal, jobId);
       },
     });
   }
 
   start(jobId: string): Promise<SlotStatus> {
-    return this.queue.enqueue({ id: jobId, label: 'start', run: (signal) => this.runStart(signal) });
+    return this.queue.enqueue({ id: jobId, label: 'start', run: (signal) => this.runStart(signal, jobId) });
   }
 
   stop(jobId: string): Promise<SlotStatus> {
@@ -162,7 +166,7 @@ export class SlotController {
       label: 'restart',
       run: async (signal) => {
         await this.runStop(true);
-        return this.runStart(signal);
+        return this.runStart(signal, jobId);
       },
     });
   }
@@ -194,7 +198,8 @@ export class SlotController {
     return this.logs.subscribe(subscriber);
   }
 
-  private async runPromote(deploymentId: string, trigger: DeploymentTrigger, signal: AbortSignal): Promise<Deployment> {
+  // The job id is the command id of a control-plane command, so its progress steps reach the server.
+  private async runPromote(deploymentId: string, trigger: DeploymentTrigger, signal: AbortSignal, jobId: string): Promise<Deployment> {
     const deployment = this.records.require(deploymentId);
     if (this.live?.deploymentId === deploymentId) return deployment;
     const preview = [...this.instances.values()].find((instance) => instance.deploymentId === deploymentId);
@@ -203,7 +208,7 @@ export class SlotController {
       throw new BerthError('INVALID_PAYLOAD', `deployment ${deploymentId} failed, so it cannot be promoted; deploy again instead`);
     }
     const copy = this.copyHolding(deploymentId);
-    const request: DeployRequest = { source: deployment.source, trigger, promote: true };
+    const request: DeployRequest = { source: deployment.source, trigger, promote: true, commandId: jobId };
     return this.bringUp({ deployment, request, prepareSource: copy === null, promote: true, preferredCopy: copy ?? undefined, fresh: false }, signal);
   }
 
@@ -348,12 +353,12 @@ export class SlotController {
     });
   }
 
-  private async runStart(signal: AbortSignal): Promise<SlotStatus> {
+  private async runStart(signal: AbortSignal, jobId: string): Promise<SlotStatus> {
     if (this.live) return this.statusSnapshot;
     const production = this.context.store.deployments.production(this.spec.id);
     if (!production) throw new BerthError('NOT_FOUND', `slot '${this.spec.name}' has no deployment to start yet; deploy it first`);
     const copy = this.copyHolding(production.id);
-    const request: DeployRequest = { source: production.source, trigger: 'local', promote: true };
+    const request: DeployRequest = { source: production.source, trigger: 'local', promote: true, commandId: jobId };
     await this.bringUp({ deployment: production, request, prepareSource: copy === null, promote: true, preferredCopy: copy ?? undefined, fresh: false }, signal);
     return this.statusSnapshot;
   }

@@ -5,7 +5,8 @@ import { BerthError, type SlotState } from '../protocol';
  * live color keeps serving; a failed deployment returns to `running` when something is still live.
  */
 const TRANSITIONS: Readonly<Record<SlotState, readonly SlotState[]>> = {
-  available: ['deploying', 'stopping'],
+  // A preview promoted while nothing is live makes the slot run at once.
+  available: ['deploying', 'stopping', 'running'],
   deploying: ['running', 'error', 'available', 'stopping'],
   running: ['deploying', 'stopping', 'error', 'running'],
   stopping: ['available', 'error'],

@@ -102,5 +102,6 @@ export class SlotManager {
     await controller.shutdown();
     await this.vault.remove(slotId);
     this.controllers.delete(slotId);
+    this.events.emit('slot.removed', { slotId });
   }
 }

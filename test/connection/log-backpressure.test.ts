@@ -28,7 +28,8 @@ describe('log back-pressure', () => {
   let agent: AgentProcess | null = null;
 
   beforeEach(async () => {
-    plane = await FixtureControlPlane.start();
+    // Pings go unanswered while the server reads nothing: a long interval keeps the session up meanwhile.
+    plane = await FixtureControlPlane.start({ heartbeatIntervalMs: 120_000 });
     storage = makeTempDir('berth-backpressure-');
     origin = sampleAppOrigin('v1');
   });

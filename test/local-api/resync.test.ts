@@ -1,5 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { LocalApiClient, type AgentState, type Frame, type Transport } from '../../agent-core/protocol/local-api';
+import { WebSocket } from 'ws';
+import { API_PATH, readLocalApiAccess } from '../../agent-core/local-api';
+import { LocalApiClient, createWebSocketTransport, type AgentState, type Frame, type Transport } from '../../agent-core/protocol/local-api';
 import { TRANSPORT_KINDS, startLocalApiHarness, type LocalApiHarness } from '../fixtures/local-api';
 import { expectInSync, localSlotDefinition, watchState } from '../fixtures/local-api-watch';
 import { waitFor } from '../fixtures/wait';
@@ -102,6 +104,53 @@ describe.each(TRANSPORT_KINDS)('state resynchronisation over %s', (kind) => {
     await expect(deploying).rejects.toMatchObject({ code: 'INTERNAL', message: expect.stringContaining('closed before it answered slot.deploy') });
     client.connect(await harness.openTransport());
     await waitFor(async () => (await client.call('deployments.list', { slot: 'web-1' })).deployments[0]?.status === 'ready', 'the deployment to finish on the agent');
+    client.close();
+  });
+});
+
+describe('state back-pressure', () => {
+  let harness: LocalApiHarness;
+  beforeEach(async () => {
+    harness = await startLocalApiHarness('websocket');
+  });
+  afterEach(async () => {
+    await harness.close();
+  });
+
+  it('stops sending deltas to a client that does not read, then sends it one snapshot once it has caught up', async () => {
+    const { port, token } = readLocalApiAccess(harness.agent.storagePath);
+    const socket = new WebSocket(`ws://127.0.0.1:${port}${API_PATH}`, { headers: { Authorization: `Bearer ${token}` } });
+    await new Promise((resolve, reject) => socket.once('open', resolve).once('error', reject));
+    const inner = createWebSocketTransport(socket);
+    const seen = { delta: 0, snapshot: 0 };
+    const counting: Transport = {
+      ...inner,
+      onFrame: (listener) =>
+        inner.onFrame((frame) => {
+          const type = (frame as { event?: { type?: string } }).event?.type;
+          if (type === 'state.delta') seen.delta++;
+          if (type === 'state.snapshot') seen.snapshot++;
+          listener(frame);
+        }),
+    };
+    const client = new LocalApiClient(counting);
+    await harness.connect().then((other) => other.call('localSlots.create', localSlotDefinition(harness, 'web-1')));
+    const watch = watchState(client);
+    await watch.until((state) => state.slots.length === 1, 'the slot in the first snapshot');
+
+    socket.pause();
+    const status = harness.agent.runtime.slots.require('web-1').statusSnapshot;
+    const padding = 'x'.repeat(4096);
+    const emitted = 4000;
+    for (let index = 0; index < emitted; index++) {
+      harness.agent.runtime.events.emit('slot.status', { ...status, error: `${index} ${padding}`, updatedAt: new Date(index).toISOString() });
+      if (index % 100 === 0) await new Promise((resolve) => setImmediate(resolve));
+    }
+    socket.resume();
+
+    await expectInSync(client, harness);
+    expect(seen.snapshot).toBe(1);
+    expect(seen.delta).toBeLessThan(emitted);
     client.close();
   });
 });

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import type { Server } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -10,9 +11,14 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
+/** A pipe of this test's own: a named pipe on Windows, a socket file elsewhere. */
+function pipePath(folder: string): string {
+  return process.platform === 'win32' ? `\\\\.\\pipe\\berth-test-${randomUUID()}` : join(folder, 'stop.sock');
+}
+
 async function listen(onStop: () => Promise<void>): Promise<string> {
   const folder = makeTempDir();
-  const path = join(folder.path, 'stop.sock');
+  const path = pipePath(folder.path);
   const server: Server = await listenForStop(path, onStop);
   cleanups.push(folder.cleanup, () => new Promise<void>((resolve) => server.close(() => resolve())));
   return path;
@@ -46,7 +52,7 @@ describe('service stop', () => {
   it('fails clearly when no service listens', async () => {
     const folder = makeTempDir();
     cleanups.push(folder.cleanup);
-    await expect(requestStop(join(folder.path, 'nobody.sock'), 1_000)).rejects.toThrow(/cannot reach the Berth service/);
+    await expect(requestStop(pipePath(folder.path), 1_000)).rejects.toThrow(/cannot reach the Berth service/);
   });
 
   it('uses a named pipe on Windows', () => {

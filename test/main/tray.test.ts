@@ -37,7 +37,7 @@ function view(slots: ReturnType<typeof slotView>[]): DesktopView {
 describe('tray', () => {
   it('shows the icon, tooltip and menu of the current state', () => {
     const tray = new Tray(null);
-    const presenter = new TrayPresenter(tray, '/res/tray', actions, new ManualClock());
+    const presenter = new TrayPresenter(tray as never, '/res/tray', actions, new ManualClock());
     presenter.show(view([slotView('qa-1', 'error', { error: 'exited with code 1' })]));
     expect(tray.image).toEqual({ path: expect.stringMatching(/tray-error\.png$/) });
     expect(tray.tooltip).toBe('Berth — online · 1 slot: 1 error');
@@ -47,7 +47,7 @@ describe('tray', () => {
   it('rebuilds at most twice a second however often the state changes, ending on the latest', () => {
     const clock = new ManualClock();
     const tray = new Tray(null);
-    const presenter = new TrayPresenter(tray, '/res/tray', actions, clock);
+    const presenter = new TrayPresenter(tray as never, '/res/tray', actions, clock);
     presenter.show(view([slotView('qa-1', 'running')]));
     expect(tray.updates.filter((update) => update === 'menu')).toHaveLength(1);
     for (let step = 0; step < 50; step++) {
@@ -65,7 +65,7 @@ describe('tray', () => {
   it('leaves the icon alone when only the menu changes', () => {
     const clock = new ManualClock();
     const tray = new Tray(null);
-    const presenter = new TrayPresenter(tray, '/res/tray', actions, clock);
+    const presenter = new TrayPresenter(tray as never, '/res/tray', actions, clock);
     presenter.show(view([slotView('qa-1', 'running')]));
     clock.advance(1_000);
     presenter.show(view([slotView('qa-1', 'running'), slotView('qa-2', 'available')]));

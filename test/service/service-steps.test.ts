@@ -33,15 +33,29 @@ function setUp(): { definition: ServiceDefinition; wrapper: { exe: string; confi
 }
 
 /** The service manager is the one thing not run here: a recorder answers for it, as `sc`/WinSW would. */
-function serviceManager(initial: 'installed' | 'absent', answers: Record<string, CommandOutcome> = {}) {
+function serviceManager(initial: 'running' | 'stopped' | 'absent', answers: Record<string, CommandOutcome> = {}, stopPolls = 0) {
   const calls: string[] = [];
-  let installed = initial === 'installed';
+  let installed = initial !== 'absent';
+  let running = initial === 'running';
+  let pendingPolls = 0;
   const run = async (file: string, args: string[]): Promise<CommandOutcome> => {
     const command = [file.split(/[\\/]/).pop(), ...args].join(' ');
     calls.push(command);
     if (answers[command]) return answers[command];
-    if (command === 'sc.exe query berth-agent') return installed ? { code: 0, output: 'STATE : 4  RUNNING' } : { code: 1060, output: 'FAILED 1060' };
+    if (command === 'sc.exe query berth-agent') {
+      if (!installed) return { code: 1060, output: 'FAILED 1060' };
+      if (pendingPolls > 0) {
+        pendingPolls -= 1;
+        return { code: 0, output: 'STATE : 3  STOP_PENDING' };
+      }
+      return { code: 0, output: running ? 'STATE : 4  RUNNING' : 'STATE : 1  STOPPED' };
+    }
     if (command.endsWith(' install')) installed = true;
+    if (command.endsWith(' start')) running = true;
+    if (command.endsWith(' stop')) {
+      running = false;
+      pendingPolls = stopPolls;
+    }
     if (command.endsWith(' uninstall')) installed = false;
     return { code: 0, output: '' };
   };
@@ -62,11 +76,12 @@ describe('service steps', () => {
 
   it('replaces an installed service so a new version or storage folder takes effect', async () => {
     const { definition, wrapper } = setUp();
-    const manager = serviceManager('installed');
+    const manager = serviceManager('running');
     await installService(definition, () => wrapper, { platform: 'win32', run: manager.run });
     expect(manager.calls).toEqual([
       'sc.exe query berth-agent',
       'berth-agent.exe stop',
+      'sc.exe query berth-agent',
       'berth-agent.exe uninstall',
       'berth-agent.exe install',
       'berth-agent.exe start',
@@ -76,12 +91,27 @@ describe('service steps', () => {
   it('stops the service before removing it and cleans up the wrapper', async () => {
     const { definition, wrapper } = setUp();
     await runServiceSteps(installSteps(definition, wrapper).filter((step) => step.kind !== 'run'));
-    const manager = serviceManager('installed', { 'berth-agent.exe stop': { code: 1, output: 'not running' } });
+    const manager = serviceManager('running', {}, 2);
     expect(await uninstallService(definition, { platform: 'win32', run: manager.run })).toBe(true);
-    expect(manager.calls).toEqual(['sc.exe query berth-agent', 'berth-agent.exe stop', 'berth-agent.exe uninstall']);
+    // WinSW's stop returns at once; the service is removed only once it has really stopped.
+    expect(manager.calls).toEqual([
+      'sc.exe query berth-agent',
+      'berth-agent.exe stop',
+      'sc.exe query berth-agent',
+      'sc.exe query berth-agent',
+      'sc.exe query berth-agent',
+      'berth-agent.exe uninstall',
+    ]);
     expect(existsSync(join(definition.directory, 'berth-agent.exe'))).toBe(false);
     expect(existsSync(join(definition.directory, 'berth-agent.xml'))).toBe(false);
-    expect(uninstallSteps(definition).map((step) => step.kind)).toEqual(['run', 'run', 'remove', 'remove', 'remove']);
+    expect(uninstallSteps(definition).map((step) => step.kind)).toEqual(['run', 'wait-stopped', 'run', 'remove', 'remove', 'remove']);
+  });
+
+  it('goes on when the service was already stopped', async () => {
+    const { definition } = setUp();
+    const manager = serviceManager('stopped', { 'berth-agent.exe stop': { code: 1, output: 'The service has not been started.' } });
+    expect(await uninstallService(definition, { platform: 'win32', run: manager.run })).toBe(true);
+    expect(manager.calls.at(-1)).toBe('berth-agent.exe uninstall');
   });
 
   it('says nothing is removed when no service is installed', async () => {

@@ -156,4 +156,15 @@ describe('slot engine', () => {
     expect(rolledBack).toMatchObject({ id: first.id, isProduction: true, status: 'ready', contentHash: first.contentHash });
     expect((await getJson(port)).version).toBe('v1');
   });
+
+  it('refuses a preview on a single-mode slot, which has only one working copy, and keeps it running', async () => {
+    const app = writeSampleApp(join(agent.sourceRoot, 'app'), 'v1');
+    const slot = await agent.runtime.slots.define(sampleSlotSpec(), 'local');
+    await slot.deploy({ source: { kind: 'directory', path: app }, trigger: 'local' }, 'first');
+    await expect(slot.deploy({ source: { kind: 'directory', path: app }, trigger: 'local', promote: false }, 'preview')).rejects.toMatchObject({
+      code: 'INVALID_PAYLOAD',
+      message: expect.stringContaining('cannot run a preview'),
+    });
+    expect(slot.statusSnapshot.status).toBe('running');
+  });
 });

@@ -8,13 +8,13 @@ describe('slot lifecycle', () => {
     expect(from.sort()).toEqual(['available', 'error', 'running']);
   });
 
-  it('only reaches running through a deployment or a recovery', () => {
+  it('only reaches running through a deployment, a recovery or a promoted preview', () => {
     const from = SlotState.options.filter((state) => state !== 'running' && canTransition(state, 'running'));
-    expect(from.sort()).toEqual(['deploying', 'error']);
+    expect(from.sort()).toEqual(['available', 'deploying', 'error']);
   });
 
-  it('never jumps from available straight to running or stopping to deploying', () => {
-    expect(canTransition('available', 'running')).toBe(false);
+  it('never turns error from available or deploys while stopping', () => {
+    expect(canTransition('available', 'error')).toBe(false);
     expect(canTransition('stopping', 'deploying')).toBe(false);
   });
 });

@@ -5,7 +5,6 @@ import { agentVersion } from '../../connection/agent-version';
 import { controlPlaneConnection, startHeadlessLocalApi } from '../../local-api';
 import { BerthError } from '../../protocol';
 import { AgentRuntime } from '../../runtime';
-import { ApiKeyStore, KeychainSecretStore } from '../../secrets';
 import { Settings, defaultStoragePath } from '../../settings';
 import { printAgentLog } from '../agent-log-printer';
 
@@ -37,7 +36,7 @@ export async function runAgent(argv: string[]): Promise<number> {
   printAgentLog(runtime.events, (line) => process.stdout.write(line), process.stdout.isTTY === true);
   const localApi = await startHeadlessLocalApi({
     agent: runtime,
-    apiKeys: new ApiKeyStore(new KeychainSecretStore()),
+    apiKeys: runtime.apiKeys,
     connection: controlPlaneConnection(runtime.controlPlane, (error) => runtime.events.warn(`reconnecting to the control plane failed: ${error.message}`)),
     version: agentVersion(),
     port: apiPort,

@@ -4,6 +4,9 @@ import { z } from 'zod';
 export const SERVICE_ID = 'berth-agent';
 export const SERVICE_DISPLAY_NAME = 'Berth agent';
 
+/** The service's folder under %ProgramData% (writable by administrators only): its wrapper, configuration and logs. */
+export const SERVICE_FOLDER = ['Berth', 'service'] as const;
+
 /** The flags by which Berth.exe runs as the service, stops it, and installs or removes it (elevated). */
 export const SERVICE_FLAGS = {
   host: '--berth-service',

@@ -28,9 +28,17 @@ export function applyDelta(state: AgentState, version: number, delta: StateDelta
 
 /** Newest first, as the agent lists them; a deleted deployment (expiresAt set) leaves the list. */
 function withDeployment(deployments: Deployment[], deployment: Deployment): Deployment[] {
-  const others = deployments.filter((item) => item.id !== deployment.id);
-  if (deployment.expiresAt !== null) return others;
-  return [...others, deployment].sort(newestFirst);
+  const index = deployments.findIndex((item) => item.id === deployment.id);
+  if (deployment.expiresAt !== null) return index < 0 ? deployments : deployments.filter((item) => item.id !== deployment.id);
+  if (index >= 0 && deployments[index]!.createdAt === deployment.createdAt) {
+    const next = [...deployments];
+    next[index] = deployment;
+    return next;
+  }
+  const others = index < 0 ? [...deployments] : deployments.filter((item) => item.id !== deployment.id);
+  const position = others.findIndex((item) => newestFirst(deployment, item) < 0);
+  others.splice(position < 0 ? others.length : position, 0, deployment);
+  return others;
 }
 
 function newestFirst(a: Deployment, b: Deployment): number {

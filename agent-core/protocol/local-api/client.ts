@@ -76,9 +76,13 @@ export class LocalApiClient {
     return this.connected && this.sync.isSynced;
   }
 
-  /** Attaches a new transport (the first one, or after the last one closed) and resynchronises. */
+  /** Attaches a new transport (the first one, or after the last one closed; an open one is closed) and resynchronises. */
   connect(transport: Transport): void {
-    if (this.transport) this.detach(this.transport, 'replaced by a new connection');
+    const previous = this.transport;
+    if (previous) {
+      this.detach(previous, 'replaced by a new connection');
+      previous.close();
+    }
     this.transport = transport;
     transport.onFrame((frame) => this.receive(transport, frame));
     transport.onClose((reason) => this.detach(transport, reason));
