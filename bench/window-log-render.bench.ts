@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { launchChromium } from '../test/e2e/fixtures/chromium';
 import { ensureWindowBuilt, HeadlessAgent } from '../test/e2e/fixtures/headless-agent';
 
-const TOTAL_BYTES = 50 * 1024 * 1024;
+const TOTAL_BYTES = Number(process.env.FLOOD_MB ?? 50) * 1024 * 1024;
 const END_MARKER = 'END-OF-FLOOD';
 
 // Prints TOTAL_BYTES of log lines with ANSI colours as fast as the terminal takes them, then idles as a service does.
@@ -72,11 +72,15 @@ try {
     timeout: 60_000,
   });
   const firstLine = await page.evaluate(() => performance.now());
+  const progress = setInterval(() => {
+    void page.locator('.log-status').textContent().then((text) => process.env.BENCH_DEBUG && console.log('status:', text), () => undefined);
+  }, 5000);
   await page.waitForFunction((marker) => document.querySelector('.log-terminal .xterm-rows')?.textContent?.includes(marker), END_MARKER, {
     polling: 100,
     timeout: 600_000,
   });
   const lastLine = await page.evaluate(() => performance.now());
+  clearInterval(progress);
   await deployed;
   await page.waitForTimeout(500);
   const status = (await page.locator('.log-status').textContent()) ?? '';

@@ -34,5 +34,8 @@ export function isAppUrl(url: string, devServer: string | null): boolean {
     return false;
   }
   if (parsed.protocol === `${APP_SCHEME}:` && parsed.host === 'app') return true;
-  return devServer !== null && parsed.origin === new URL(devServer).origin;
+  if (devServer === null) return false;
+  // The dev server's hot reload talks over a WebSocket on the same host and port.
+  const dev = new URL(devServer);
+  return (parsed.protocol === dev.protocol || parsed.protocol === dev.protocol.replace(/^http/, 'ws')) && parsed.host === dev.host;
 }

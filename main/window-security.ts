@@ -30,7 +30,8 @@ export function hardenSession(session: Session, devServer: string | null): void 
   session.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
   session.setPermissionCheckHandler(() => false);
   session.webRequest.onBeforeRequest((details, callback) => {
-    const allowed = isAppUrl(details.url, devServer) || details.url.startsWith('devtools://') || details.url.startsWith('data:');
+    // blob: and data: URLs are made by the page itself (xterm's images, downloads of a log).
+    const allowed = isAppUrl(details.url, devServer) || /^(devtools|blob|data):/.test(details.url);
     callback({ cancel: !allowed });
   });
   session.webRequest.onHeadersReceived((details, callback) => {

@@ -79,9 +79,24 @@ describe('window security', () => {
     expect(cancelled('https://cdn.example.com/script.js')).toBe(true);
     expect(cancelled('http://127.0.0.1:41001/')).toBe(true);
     expect(cancelled(`${APP_ORIGIN}/assets/index.js`)).toBe(false);
+    expect(cancelled(`blob:${APP_ORIGIN}/0b7c5a2e`)).toBe(false);
     let headers: Record<string, string[]> | undefined;
     session.headersReceived?.({ url: `${APP_ORIGIN}/index.html`, responseHeaders: {} }, (response) => (headers = response.responseHeaders));
     expect(headers?.['Content-Security-Policy']).toEqual([contentSecurityPolicy()]);
+  });
+
+  it('lets the dev server and its hot reload in while developing, and nothing else', () => {
+    const session = new FakeSession();
+    hardenSession(session as never, 'http://localhost:5173');
+    const cancelled = (url: string): boolean | undefined => {
+      let answer: boolean | undefined;
+      session.beforeRequest?.({ url }, (response) => (answer = response.cancel));
+      return answer;
+    };
+    expect(cancelled('http://localhost:5173/src/main.tsx')).toBe(false);
+    expect(cancelled('ws://localhost:5173/')).toBe(false);
+    expect(cancelled('http://localhost:5174/')).toBe(true);
+    expect(contentSecurityPolicy('http://localhost:5173')).toContain("connect-src 'self' http://localhost:5173 ws://localhost:5173");
   });
 
   it('lets only the app’s own scripts run', () => {
