@@ -5,14 +5,16 @@ export const APP_ORIGIN = `${APP_SCHEME}://app`;
 /**
  * Only the app's own files run; the window talks to the agent over a MessagePort, never the network.
  * Inline styles stay allowed: xterm.js writes its theme into a <style> element.
- * `devServer`: electron-vite's dev server during development, with its hot-reload socket.
+ * `devServer`: electron-vite's dev server during development, with its hot-reload socket and the
+ * inline script React's hot reload needs; a built app never has it.
  */
 export function contentSecurityPolicy(devServer: string | null = null): string {
   const self = devServer === null ? "'self'" : `'self' ${devServer}`;
+  const scripts = devServer === null ? self : `${self} 'unsafe-inline'`;
   const connect = devServer === null ? "'self'" : `'self' ${devServer} ${devServer.replace(/^http/, 'ws')}`;
   return [
     "default-src 'none'",
-    `script-src ${self}`,
+    `script-src ${scripts}`,
     `style-src ${self} 'unsafe-inline'`,
     `img-src ${self} data:`,
     `font-src ${self} data:`,

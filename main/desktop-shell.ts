@@ -14,7 +14,7 @@ import type { DesktopView } from './desktop-view';
 import { isSlotUrl } from './external-links';
 import { getStartAtLogin, setStartAtLogin, startedHidden } from './login-item';
 import type { DesktopLogs } from './logging';
-import { Notifier, noticesBetween } from './notifications';
+import { Notifier, crashNotice, noticesBetween } from './notifications';
 import { DesktopPreferences } from './preferences';
 import { QuitFlow } from './quit-flow';
 import { serveRenderer } from './renderer-protocol';
@@ -76,7 +76,9 @@ export async function startDesktop(options: { logs: DesktopLogs; devServer: stri
   });
 
   function openWindow(): BrowserWindow {
-    const created = createAppWindow({ preload: join(here, '..', 'preload', 'index.cjs'), devServer, icon: join(resources, 'icon.png') });
+    // A packaged app's window takes the executable's icon.
+    const icon = app.isPackaged ? undefined : join(resources, 'icon.png');
+    const created = createAppWindow({ preload: join(here, '..', 'preload', 'index.cjs'), devServer, icon });
     window = created;
     closeToTray(created, {
       isQuitting: () => quitFlow.isQuitting,
@@ -108,7 +110,7 @@ export async function startDesktop(options: { logs: DesktopLogs; devServer: stri
     slot: (slotId, action) => {
       link.client.call(`slot.${action}`, { slot: slotId }).catch((error: Error) => {
         logs.main.warn(`tray: ${action} ${slotId} failed: ${error.message}`);
-        notifier.show({ kind: 'deployment-failed', title: `Could not ${action} the slot`, body: error.message, target: { page: 'slot', slotId } });
+        notifier.show({ kind: 'action-failed', title: `Could not ${action} the slot`, body: error.message, target: { page: 'slot', slotId } });
       });
     },
     openUrl: (url) => {
@@ -162,12 +164,8 @@ export async function startDesktop(options: { logs: DesktopLogs; devServer: stri
   });
   host.on('crashed', (crash) => {
     logs.main.error(`the agent process exited with code ${crash.exitCode}${crash.reason ? `: ${crash.reason}` : ''}; restarting in ${crash.restartInMs} ms`);
-    notifier.show({
-      kind: 'agent-restarting',
-      title: 'The Berth agent stopped',
-      body: `${crash.reason ?? `It exited with code ${crash.exitCode}.`} Restarting in ${Math.round(crash.restartInMs / 1000)} s.`,
-      target: { page: 'slots' },
-    });
+    const notice = crashNotice(crash);
+    if (notice) notifier.show(notice);
   });
 
   const trusted = (frame: { url: string } | null | undefined): boolean => frame !== null && frame !== undefined && isAppUrl(frame.url, devServer);

@@ -2,9 +2,10 @@ import { Notification } from 'electron';
 import type { Deployment } from '../agent-core/protocol';
 import type { NavigationTarget } from '../agent-core/protocol/desktop';
 import type { AgentState, SlotView } from '../agent-core/protocol/local-api';
+import type { AgentCrash } from './agent-host';
 
 export interface DesktopNotice {
-  kind: 'deployment-ready' | 'deployment-failed' | 'slot-crashed' | 'api-key-rejected' | 'agent-restarting' | 'keeps-running';
+  kind: 'deployment-ready' | 'deployment-failed' | 'slot-crashed' | 'api-key-rejected' | 'agent-restarting' | 'keeps-running' | 'action-failed';
   title: string;
   body: string;
   /** Where a click takes the window. */
@@ -77,6 +78,22 @@ export function noticesBetween(previous: AgentState | null, next: AgentState): D
     });
   }
   return notices;
+}
+
+/**
+ * The agent process died and restarts: the user hears of the first death of a series, then of every
+ * tenth, so an agent that cannot start does not raise a notification a minute.
+ */
+export function crashNotice(crash: AgentCrash): DesktopNotice | null {
+  if (crash.crashes !== 1 && crash.crashes % 10 !== 0) return null;
+  const seconds = Math.round(crash.restartInMs / 1000);
+  const again = crash.crashes === 1 ? '' : ` (${crash.crashes} times in a row)`;
+  return {
+    kind: 'agent-restarting',
+    title: `The Berth agent stopped${again}`,
+    body: `${crash.reason ? crash.reason.replace(/\.?$/, '.') : `It exited with code ${crash.exitCode}.`} Restarting in ${seconds} s; its log is in the logs folder.`,
+    target: { page: 'slots' },
+  };
 }
 
 /** Shows notices as OS notifications; a click brings the window to the notice's page. */

@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import type { NavigationTarget } from '../../agent-core/protocol/desktop';
-import { Notifier, noticesBetween } from '../../main/notifications';
+import { Notifier, crashNotice, noticesBetween } from '../../main/notifications';
 import { agentState, deployment, slotView } from '../fixtures/agent-state';
 import { Notification } from '../fixtures/fake-electron';
 
@@ -51,6 +51,18 @@ describe('notifications', () => {
   it('does not repeat itself for a state that did not change', () => {
     const state = agentState([slotView('qa-1', 'running', { deployments: [{ ...building, status: 'ready' }] })]);
     expect(noticesBetween(state, { ...state, version: 2 })).toEqual([]);
+  });
+
+  it('tells when the agent process dies, without a notification a minute while it cannot start', () => {
+    const crash = (crashes: number) => crashNotice({ exitCode: 1, crashes, restartInMs: 4_000, reason: crashes === 1 ? 'the database is locked by another agent' : null });
+    expect(crash(1)).toEqual({
+      kind: 'agent-restarting',
+      title: 'The Berth agent stopped',
+      body: 'the database is locked by another agent. Restarting in 4 s; its log is in the logs folder.',
+      target: { page: 'slots' },
+    });
+    expect([2, 3, 9, 11].map(crash)).toEqual([null, null, null, null]);
+    expect(crash(10)?.title).toBe('The Berth agent stopped (10 times in a row)');
   });
 
   it('shows the notice and takes a click to its page', () => {

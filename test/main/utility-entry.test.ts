@@ -5,6 +5,7 @@ import { KeychainSecretStore } from '../../agent-core/secrets';
 import { runAgentProcess } from '../../agent-core/utility';
 import { httpRequest } from '../fixtures/http-request';
 import { TestParentPort } from '../fixtures/parent-port';
+import { UtilityThread } from '../fixtures/utility-thread';
 import { sampleSlotSpec, writeSampleApp } from '../fixtures/slot-spec';
 import { makeTempDir } from '../fixtures/temp-dir';
 import { waitFor } from '../fixtures/wait';
@@ -28,6 +29,21 @@ function startAgentProcess(storagePath: string, secretStore: KeychainSecretStore
 }
 
 describe('utility entry', () => {
+  it('starts from its entry file as Electron starts it, serves a port, and exits when told to stop', async () => {
+    const storage = makeTempDir();
+    cleanups.push(storage.cleanup);
+    const thread = new UtilityThread(['--storage', storage.path]);
+    cleanups.push(async () => {
+      await thread.worker.terminate();
+    });
+    expect(await thread.notice('ready')).toEqual({ type: 'ready', mode: 'embedded' });
+    const client = thread.connect();
+    expect((await client.call('state.get')).host.storagePath).toBe(storage.path);
+    thread.send({ type: 'stop' });
+    await thread.notice('stopped');
+    expect(await thread.exited).toBe(0);
+  });
+
   it('serves the local API on a MessagePort main hands over', async () => {
     const storage = makeTempDir();
     cleanups.push(storage.cleanup);
