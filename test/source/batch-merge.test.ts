@@ -53,7 +53,7 @@ describe('batch merge', () => {
     expect(result.skipped.map((skip) => skip.branch)).toEqual(['feat-clash']);
     expect(git(workdir, ['status', '--porcelain', '--untracked-files=all'])).toBe('');
     expect(existsSync(join(workdir, '.git', 'MERGE_HEAD'))).toBe(false);
-    expect(git(workdir, ['log', '--format=%s', 'HEAD'])).toBe("Merge branch 'feat-title' into main\nRetitle\nInitial commit");
+    expect(git(workdir, ['log', '--topo-order', '--format=%s', 'HEAD'])).toBe("Merge branch 'feat-title' into main\nRetitle\nInitial commit");
   });
 
   it('records the merged commit, the starter branch and the subject of the resulting tree', async () => {

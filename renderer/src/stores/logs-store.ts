@@ -24,6 +24,8 @@ export interface LogsStore {
   paused: boolean;
   /** Output that arrived while paused and waits to be shown. */
   heldBytes: number;
+  /** Output the terminal skipped because it came faster than it could be drawn (in characters). */
+  skippedChars: number;
 }
 
 // The history shown when a log opens; the whole log is one Download away.
@@ -44,6 +46,7 @@ const idle: LogsStore = {
   historyTruncated: false,
   paused: false,
   heldBytes: 0,
+  skippedChars: 0,
 };
 
 export const useLogsStore = create<LogsStore>()(() => idle);
@@ -153,6 +156,8 @@ class LogFollower {
 }
 
 let current: LogFollower | null = null;
+let skippedPending = 0;
+let skippedTimer: ReturnType<typeof setTimeout> | null = null;
 
 export const logsActions = {
   /** Shows the deployment's log in `sink` and follows it until the returned function is called. */
@@ -169,6 +174,15 @@ export const logsActions = {
         useLogsStore.setState(idle);
       }
     };
+  },
+  noteSkipped(chars: number): void {
+    skippedPending += chars;
+    skippedTimer ??= setTimeout(() => {
+      skippedTimer = null;
+      const chars = skippedPending;
+      skippedPending = 0;
+      if (current) useLogsStore.setState((store) => ({ skippedChars: store.skippedChars + chars }));
+    }, STATS_INTERVAL_MS);
   },
   setPaused(paused: boolean): void {
     useLogsStore.setState({ paused });

@@ -2,10 +2,11 @@ import type { Terminal } from '@xterm/xterm';
 import { formatBytes } from '../model/format';
 
 // xterm parses each write in one go: small pieces let it yield to the page between them.
-const PIECE_CHARS = 32 * 1024;
+const PIECE_CHARS = 16 * 1024;
 const IN_FLIGHT = 4;
-// Output the terminal has not drawn yet, held here; past it the oldest is dropped and marked.
-const MAX_QUEUED_CHARS = 32 * 1024 * 1024;
+// Output waiting to be drawn. More than the terminal's scrollback holds would only scroll out of it
+// again, at the cost of the page's main thread: past this the oldest waiting output is skipped, marked.
+const MAX_QUEUED_CHARS = 4 * 1024 * 1024;
 
 /**
  * Feeds a terminal at the pace it can draw: output is cut into small pieces, only a few are handed
@@ -20,7 +21,7 @@ export class TerminalWriter {
 
   constructor(
     private readonly terminal: Terminal,
-    private readonly onDrawn: () => void = () => undefined,
+    private readonly onSkipped: (chars: number) => void = () => undefined,
   ) {}
 
   write(text: string): void {
@@ -30,10 +31,15 @@ export class TerminalWriter {
       this.queue.push(piece);
       this.queuedChars += piece.length;
     }
+    let skipped = 0;
     while (this.queuedChars > MAX_QUEUED_CHARS && this.queue.length > 1) {
       const oldest = this.queue.shift()!;
       this.queuedChars -= oldest.length;
-      this.dropped += oldest.length;
+      skipped += oldest.length;
+    }
+    if (skipped > 0) {
+      this.dropped += skipped;
+      this.onSkipped(skipped);
     }
     this.pump();
   }
@@ -50,7 +56,7 @@ export class TerminalWriter {
 
   private pump(): void {
     if (this.dropped > 0 && this.inFlight < IN_FLIGHT) {
-      const marker = `\r\n\x1b[0;30;43m ⋯ about ${formatBytes(this.dropped)} of output not shown here: it came faster than the window could draw it ⋯ \x1b[0m\r\n`;
+      const marker = `\r\n\x1b[0;30;43m ⋯ about ${formatBytes(this.dropped)} of output skipped here to keep up with it (Download has the whole log) ⋯ \x1b[0m\r\n`;
       this.dropped = 0;
       this.send(marker);
     }
@@ -65,9 +71,7 @@ export class TerminalWriter {
     this.inFlight += 1;
     this.terminal.write(piece, () => {
       this.inFlight -= 1;
-      if (this.disposed) return;
-      this.pump();
-      if (this.idle) this.onDrawn();
+      if (!this.disposed) this.pump();
     });
   }
 }

@@ -22,18 +22,20 @@ interface LogTerminalProps {
   onSearchResults?(results: { index: number; count: number }): void;
   /** Whether the newest line is in view: following, or scrolled back by the reader. */
   onFollowingChange?(following: boolean): void;
+  /** Output that came faster than it could be drawn was skipped (its size in characters). */
+  onSkipped?(chars: number): void;
 }
 
 // Lines kept in the view; the whole log is one Download away, and each line costs memory.
 const SCROLLBACK_LINES = 20_000;
 
 /** A read-only xterm showing a log with its ANSI colours, sized to its box and searchable. */
-export function LogTerminal({ label, onReady, onSearchResults, onFollowingChange }: LogTerminalProps) {
+export function LogTerminal({ label, onReady, onSearchResults, onFollowingChange, onSkipped }: LogTerminalProps) {
   const box = useRef<HTMLDivElement>(null);
   const terminalRef = useRef<Terminal | null>(null);
   const scheme = useColorScheme();
-  const callbacks = useRef({ onReady, onSearchResults, onFollowingChange });
-  callbacks.current = { onReady, onSearchResults, onFollowingChange };
+  const callbacks = useRef({ onReady, onSearchResults, onFollowingChange, onSkipped });
+  callbacks.current = { onReady, onSearchResults, onFollowingChange, onSkipped };
 
   useEffect(() => {
     const element = box.current;
@@ -76,7 +78,7 @@ export function LogTerminal({ label, onReady, onSearchResults, onFollowingChange
     const results = search.onDidChangeResults(({ resultIndex, resultCount }) =>
       callbacks.current.onSearchResults?.({ index: resultIndex, count: resultCount }),
     );
-    const writer = new TerminalWriter(terminal);
+    const writer = new TerminalWriter(terminal, (chars) => callbacks.current.onSkipped?.(chars));
     const searchOptions = { decorations: SEARCH_DECORATIONS };
     const release = callbacks.current.onReady({
       write: (text) => writer.write(text),

@@ -109,6 +109,7 @@ export function LogsPage({ slotId, deploymentId }: { slotId: string; deploymentI
             onReady={onReady}
             onFollowingChange={setFollowing}
             onSearchResults={setResults}
+            onSkipped={logsActions.noteSkipped}
           />
         </>
       )}
@@ -122,6 +123,7 @@ function describe(logs: ReturnType<typeof useLogsStore.getState>): string {
   const parts = [logs.paused ? `Paused (${formatBytes(logs.heldBytes)} waiting)` : 'Live', `${formatBytes(logs.shownBytes)} received`];
   if (logs.historyTruncated) parts.push(`earlier output left out (Download has the whole log)`);
   if (logs.gaps > 0) parts.push(`${logs.gaps} gap${logs.gaps === 1 ? '' : 's'} (${formatBytes(logs.gapBytes)} not shown)`);
+  if (logs.skippedChars > 0) parts.push(`about ${formatBytes(logs.skippedChars)} skipped to keep up`);
   return parts.join(' · ');
 }
 
