@@ -130,7 +130,17 @@ async function main(): Promise<void> {
     }
   } finally {
     await browser.close();
-    await agent.dispose();
+    await removeSeed(agent).finally(() => agent.dispose());
+  }
+}
+
+/** Removing the slots removes their secrets from the keychain too, where it is the user's own (macOS, Windows). */
+async function removeSeed(agent: HeadlessAgent): Promise<void> {
+  const client = await agent.client();
+  try {
+    for (const slot of ['slot_shop', 'slot_docs']) await client.call('localSlots.remove', { slot }).catch(() => undefined);
+  } finally {
+    client.close();
   }
 }
 

@@ -48,22 +48,25 @@ function hasCommand(name) {
   return spawnSync('sh', ['-c', `command -v ${name}`], { stdio: 'ignore' }).status === 0;
 }
 
+// A private session bus and a throwaway keyring, unlocked, so keytar talks to a real Secret Service.
+function runWithKeyring(label, args) {
+  if (process.platform !== 'linux' || !hasCommand('dbus-run-session') || !hasCommand('gnome-keyring-daemon')) {
+    return run(label, process.execPath, args);
+  }
+  const keyringHome = mkdtempSync(join(tmpdir(), 'berth-keyring-'));
+  const script = 'printf %s berth-test | XDG_DATA_HOME="$0" gnome-keyring-daemon --unlock --components=secrets >/dev/null && exec "$@"';
+  const ok = run(`${label} (private D-Bus session, unlocked gnome-keyring)`, 'dbus-run-session', ['--', 'bash', '-c', script, keyringHome, process.execPath, ...args]);
+  rmSync(keyringHome, { recursive: true, force: true });
+  return ok;
+}
+
 function vitest() {
   rmSync(vitestReport, { force: true });
   const args = [
     cliOf('vitest'), 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${vitestReport}`,
     ...process.argv.slice(2),
   ];
-  let ok;
-  if (process.platform === 'linux' && hasCommand('dbus-run-session') && hasCommand('gnome-keyring-daemon')) {
-    // A private session bus and a throwaway keyring, unlocked, so keytar talks to a real Secret Service.
-    const keyringHome = mkdtempSync(join(tmpdir(), 'berth-keyring-'));
-    const script = 'printf %s berth-test | XDG_DATA_HOME="$0" gnome-keyring-daemon --unlock --components=secrets >/dev/null && exec "$@"';
-    ok = run('vitest (private D-Bus session, unlocked gnome-keyring)', 'dbus-run-session', ['--', 'bash', '-c', script, keyringHome, process.execPath, ...args]);
-    rmSync(keyringHome, { recursive: true, force: true });
-  } else {
-    ok = run('vitest', process.execPath, args);
-  }
+  const ok = runWithKeyring('vitest', args);
   const report = readJson(vitestReport);
   let failed = 0;
   if (report) {
@@ -87,7 +90,8 @@ function specsIn(folder) {
 function playwright() {
   if (specsIn(join(root, 'test', 'e2e')).length === 0) return;
   rmSync(playwrightReport, { force: true });
-  const ok = run('playwright e2e', process.execPath, [cliOf('@playwright/test', 'playwright'), 'test', '--project=e2e']);
+  // The window's setup page stores an API key: the agents it starts need the keyring too.
+  const ok = runWithKeyring('playwright e2e', [cliOf('@playwright/test', 'playwright'), 'test', '--project=e2e']);
   const stats = readJson(playwrightReport)?.stats;
   let failed = 0;
   if (stats) {

@@ -20,7 +20,8 @@ export function App() {
   const live = useAgentStore((store) => store.live);
   const firstRun = useAgentStore((store) => store.state !== null && store.state.settings.serverUrl === null && store.state.settings.apiKey === 'none');
   // First run: the setup page stands in for the slots list until it is done or skipped; Settings stays reachable.
-  const view = firstRun && !setupDismissed && route.view === 'slots' ? <SetupPage /> : <RouteView route={route} />;
+  const setup = route.view === 'setup' || (firstRun && !setupDismissed && route.view === 'slots');
+  const view = setup ? <SetupPage /> : <RouteView route={route} />;
   return (
     <div className="app">
       <AppHeader />
@@ -39,7 +40,7 @@ export function App() {
   );
 }
 
-function RouteView({ route }: { route: Route }) {
+function RouteView({ route }: { route: Exclude<Route, { view: 'setup' }> }) {
   switch (route.view) {
     case 'slots':
       return <SlotsPage />;
@@ -53,7 +54,5 @@ function RouteView({ route }: { route: Route }) {
       return <SlotEditorPage slotId={null} />;
     case 'settings':
       return <SettingsPage />;
-    case 'setup':
-      return <SetupPage />;
   }
 }

@@ -4,7 +4,7 @@ import { createAgentLink, desktopBridge } from './api';
 import { App } from './app';
 import { bindAgentStore } from './stores/agent-store';
 import { bindUiStore, uiActions } from './stores/ui-store';
-import './styles/app.css';
+import './styles/index.css';
 
 const container = document.getElementById('root');
 if (!container) throw new Error('renderer/index.html has no #root element');

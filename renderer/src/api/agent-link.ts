@@ -75,7 +75,9 @@ export class AgentLink {
 
   private async attempt(): Promise<void> {
     this.attempting = true;
-    this.set({ status: 'connecting', detail: this.state.detail, retryAt: null });
+    // A retry keeps telling what is wrong until it succeeds, rather than flashing "connecting" each time.
+    const status = this.state.status === 'connected' ? 'connecting' : this.state.status;
+    this.set({ status, detail: this.state.detail, retryAt: null });
     try {
       const transport = await this.options.open();
       this.failures = 0;

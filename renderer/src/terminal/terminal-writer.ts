@@ -7,6 +7,12 @@ const IN_FLIGHT = 4;
 // Output waiting to be drawn. More than the terminal's scrollback holds would only scroll out of it
 // again, at the cost of the page's main thread: past this the oldest waiting output is skipped, marked.
 const MAX_QUEUED_CHARS = 4 * 1024 * 1024;
+// Redrawing the rows every frame costs the page more than parsing the output. While output floods
+// in (more pieces wait than are in flight), each burst is wrapped in synchronized-output mode
+// (DEC 2026), which xterm draws once at its end: a few redraws a second instead of sixty.
+const BEGIN_BURST = '\x1b[?2026h';
+const END_BURST = '\x1b[?2026l';
+const BURST_MS = 150;
 
 /**
  * Feeds a terminal at the pace it can draw: output is cut into small pieces, only a few are handed
@@ -18,6 +24,7 @@ export class TerminalWriter {
   private inFlight = 0;
   private dropped = 0;
   private disposed = false;
+  private burstStartedAt: number | null = null;
 
   constructor(
     private readonly terminal: Terminal,
@@ -44,17 +51,16 @@ export class TerminalWriter {
     this.pump();
   }
 
-  /** True when everything written so far is on the screen. */
-  get idle(): boolean {
-    return this.queue.length === 0 && this.inFlight === 0;
-  }
-
   dispose(): void {
     this.disposed = true;
     this.queue = [];
   }
 
   private pump(): void {
+    if (this.burstStartedAt === null && this.queue.length > IN_FLIGHT) {
+      this.burstStartedAt = performance.now();
+      this.send(BEGIN_BURST);
+    }
     if (this.dropped > 0 && this.inFlight < IN_FLIGHT) {
       const marker = `\r\n\x1b[0;30;43m ⋯ about ${formatBytes(this.dropped)} of output skipped here to keep up with it (Download has the whole log) ⋯ \x1b[0m\r\n`;
       this.dropped = 0;
@@ -71,7 +77,12 @@ export class TerminalWriter {
     this.inFlight += 1;
     this.terminal.write(piece, () => {
       this.inFlight -= 1;
-      if (!this.disposed) this.pump();
+      if (this.disposed) return;
+      if (this.burstStartedAt !== null && (this.queue.length === 0 || performance.now() - this.burstStartedAt > BURST_MS)) {
+        this.burstStartedAt = null;
+        this.send(END_BURST);
+      }
+      this.pump();
     });
   }
 }

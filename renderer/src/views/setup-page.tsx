@@ -40,6 +40,8 @@ export function SetupPage() {
     event.preventDefault();
     setError(null);
     setPhase('saving');
+    // Once a server URL is saved this is no longer a first run: the page stays by its own route.
+    uiActions.navigate({ view: 'setup' });
     try {
       before.current = connection;
       await agentActions.updateSettings({ name: name.trim(), serverUrl: serverUrl.trim() });
