@@ -20,6 +20,7 @@ interface Entry {
 export class SlotQueue {
   private readonly waiting: Entry[] = [];
   private current: Entry | null = null;
+  private readonly idleWaiters: (() => void)[] = [];
 
   get runningJobId(): string | null {
     return this.current?.job.id ?? null;
@@ -71,8 +72,6 @@ export class SlotQueue {
     if (!this.current && this.waiting.length === 0) return Promise.resolve();
     return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
-
-  private readonly idleWaiters: (() => void)[] = [];
 
   private pump(): void {
     if (this.current) return;
