@@ -7,7 +7,7 @@ import { describeSource, timeoutError } from '../deployments/deployment-messages
 import { workingCopyPath } from '../deployments/working-copy';
 import type { AgentEvents } from '../events';
 import type { LogSubscription } from '../logs';
-import { BerthError, toErrorInfo, type Color, type Deployment, type DeploymentTrigger, type SlotSpec, type SlotState, type SlotStatus, type Source } from '../protocol';
+import { BerthError, toErrorInfo, type Deployment, type DeploymentTrigger, type SlotSpec, type SlotState, type SlotStatus, type Source } from '../protocol';
 import { redactText } from '../runner';
 import { specSecrets } from '../secrets';
 import type { SlotOrigin, SlotRecord, Store } from '../store';
@@ -19,6 +19,7 @@ import type { SlotLogSubscriber } from './slot-log-hub';
 import { SlotDeployments } from './slot-deployments';
 import { SlotLogs, type LogRequest } from './slot-logs';
 import { assertTransition } from './slot-lifecycle';
+import { SlotInstances } from './slot-instances';
 import { SlotQueue } from './slot-queue';
 import { SlotTraffic } from './slot-traffic';
 
@@ -62,9 +63,8 @@ export class SlotController {
   readonly queue = new SlotQueue();
   private readonly logs: SlotLogs;
   private readonly records: SlotDeployments;
-  private readonly instances = new Map<CopyName, Instance>();
+  private readonly instances = new SlotInstances();
   private readonly traffic: SlotTraffic;
-  private live: Instance | null = null;
   private status: SlotStatus;
 
   constructor(
@@ -105,7 +105,7 @@ export class SlotController {
 
   /** Pids of every service this slot runs now, live color and previews. */
   get runningPids(): number[] {
-    return [...this.instances.values()].flatMap((instance) => instance.pids);
+    return this.instances.pids();
   }
 
   replaceSpec(spec: SlotSpec): void {
@@ -201,8 +201,8 @@ export class SlotController {
   // The job id is the command id of a control-plane command, so its progress steps reach the server.
   private async runPromote(deploymentId: string, trigger: DeploymentTrigger, signal: AbortSignal, jobId: string): Promise<Deployment> {
     const deployment = this.records.require(deploymentId);
-    if (this.live?.deploymentId === deploymentId) return deployment;
-    const preview = [...this.instances.values()].find((instance) => instance.deploymentId === deploymentId);
+    if (this.instances.live?.deploymentId === deploymentId) return deployment;
+    const preview = this.instances.withDeployment(deploymentId);
     if (preview) return this.goLive(preview, deployment);
     if (deployment.status === 'failed') {
       throw new BerthError('INVALID_PAYLOAD', `deployment ${deploymentId} failed, so it cannot be promoted; deploy again instead`);
@@ -215,7 +215,7 @@ export class SlotController {
   /** A working copy that still holds this deployment's version and that can be used now. */
   private copyHolding(deploymentId: string): CopyName | null {
     const copies: CopyName[] = this.spec.traffic.mode === 'blue-green' ? ['blue', 'green'] : ['single'];
-    const usable = copies.filter((copy) => this.spec.traffic.mode !== 'blue-green' || this.live?.copy !== copy);
+    const usable = copies.filter((copy) => this.spec.traffic.mode !== 'blue-green' || this.instances.live?.copy !== copy);
     return usable.find((copy) => this.context.store.slots.getWorkingCopy(this.spec.id, copy)?.deploymentId === deploymentId) ?? null;
   }
 
@@ -237,13 +237,13 @@ export class SlotController {
     const guarded = AbortSignal.any([signal, AbortSignal.timeout(deadline)]);
     try {
       if (blueGreen) await this.traffic.listen(spec.traffic.publicPort!, this.context.publicHost());
-      const copy = job.preferredCopy ?? (blueGreen ? this.idleColor() : 'single');
+      const copy = job.preferredCopy ?? (blueGreen ? this.instances.idleColor(store.deployments.production(spec.id)?.color ?? null) : 'single');
       if (copy !== 'single') await this.traffic.drained(copy);
       const port = blueGreen || spec.traffic.publicPort === undefined ? await this.freePort() : spec.traffic.publicPort;
       const workdir = workingCopyPath(this.context.storagePath, spec, copy);
       const plan = this.plan(workdir, port, copy, deployment.id, job.request);
       deployment = this.records.update(deployment.id, { status: 'preparing', port, color: copy === 'single' ? null : copy, error: null });
-      if (this.instances.has(copy)) {
+      if (this.instances.get(copy)) {
         progress('stop', copy === 'single' ? 'stopping the running version to replace it' : `stopping the ${copy} preview to reuse its working copy`);
         await this.stopInstance(copy);
       }
@@ -288,13 +288,13 @@ export class SlotController {
         onServiceGaveUp: (label, exitCode, lastLines) => this.onServiceGaveUp(label, exitCode, lastLines),
         onStopped: () => this.logs.closed(deployment.id, output),
       });
-      this.instances.set(copy, instance);
+      this.instances.add(instance);
       deployment = this.records.update(deployment.id, { status: 'ready' });
       if (job.promote) deployment = this.goLive(instance, deployment);
-      else this.setStatus(this.live ? 'running' : 'available', { previewDeploymentIds: this.previewIds() });
+      else this.setStatus(this.instances.live ? 'running' : 'available', { previewDeploymentIds: this.instances.previewIds() });
       store.deployLog.append({ slotId: spec.id, deploymentId: deployment.id, event: 'ready', source: deployment.source, trigger });
       progress('ready', job.promote ? `deployment ${deployment.id} is live` : `preview ${deployment.id} is ready on http://127.0.0.1:${port}`);
-      void this.logs.prune(this.runningDeploymentIds());
+      void this.logs.prune(this.instances.deploymentIds());
       return deployment;
     } catch (error) {
       const timedOut = guarded.aborted && !signal.aborted;
@@ -304,23 +304,20 @@ export class SlotController {
       await this.logs.close(deployment.id, output);
       deployment = this.records.update(deployment.id, { status: job.fresh ? 'failed' : 'stopped', error: message });
       store.deployLog.append({ slotId: spec.id, deploymentId: deployment.id, event: info.code === 'CANCELLED' ? 'cancelled' : 'failed', source: deployment.source, trigger, error: message });
-      this.setStatus(this.live ? 'running' : 'error', { error: message });
-      void this.logs.prune(this.runningDeploymentIds());
+      this.setStatus(this.instances.live ? 'running' : 'error', { error: message });
+      void this.logs.prune(this.instances.deploymentIds());
       throw new DeploymentFailed(info.code, message, deployment);
     }
   }
 
   /** The swap: the instance becomes live, the database says so in one transaction, the old color drains. */
   private goLive(instance: Instance, deployment: Deployment): Deployment {
-    const previous = this.live;
-    this.live = instance;
+    const previous = this.instances.makeLive(instance);
     const previousTarget = instance.copy === 'single' ? null : this.traffic.swap(instance.copy, instance.port, instance.deploymentId);
     const promoted = this.records.promote(deployment.id);
     previous?.stopWatch();
     this.watchLive(instance);
-    if (previous && previous !== instance) {
-      // The old instance leaves the slot's instances at once: it only finishes what it has in flight.
-      this.instances.delete(previous.copy);
+    if (previous) {
       const stopOld = (): Promise<void> => this.retire(previous);
       if (previousTarget) void this.traffic.drainThenStop(previousTarget, this.spec.traffic.drainTimeoutMs, stopOld);
       else void stopOld();
@@ -328,7 +325,7 @@ export class SlotController {
     this.setStatus('running', {
       liveColor: instance.copy === 'single' ? null : instance.copy,
       productionDeploymentId: promoted.id,
-      previewDeploymentIds: this.previewIds(),
+      previewDeploymentIds: this.instances.previewIds(),
       error: null,
     });
     return promoted;
@@ -343,18 +340,18 @@ export class SlotController {
       onUnhealthy: (reason) => {
         const message = `the live instance${color} stopped answering its health check: ${reason}; its service is being restarted`;
         this.context.events.error(message, this.spec.id);
-        if (this.live === instance) this.setStatus('error', { error: message });
+        if (this.instances.live === instance) this.setStatus('error', { error: message });
         void instance.recycle();
       },
       onRecovered: () => {
         this.context.events.info(`the live instance${color} is healthy again`, this.spec.id);
-        if (this.live === instance && this.status.status === 'error') this.setStatus('running', { error: null });
+        if (this.instances.live === instance && this.status.status === 'error') this.setStatus('running', { error: null });
       },
     });
   }
 
   private async runStart(signal: AbortSignal, jobId: string): Promise<SlotStatus> {
-    if (this.live) return this.statusSnapshot;
+    if (this.instances.live) return this.statusSnapshot;
     const production = this.context.store.deployments.production(this.spec.id);
     if (!production) throw new BerthError('NOT_FOUND', `slot '${this.spec.name}' has no deployment to start yet; deploy it first`);
     const copy = this.copyHolding(production.id);
@@ -365,25 +362,21 @@ export class SlotController {
 
   private async runStop(userRequested: boolean): Promise<SlotStatus> {
     if (userRequested) this.context.store.slots.setDesiredState(this.spec.id, 'stopped');
-    if (this.instances.size === 0) {
+    if (this.instances.isEmpty) {
       if (this.status.status !== 'available') this.setStatus('available', { liveColor: null, previewDeploymentIds: [] });
       return this.statusSnapshot;
     }
     this.setStatus('stopping', {});
     const target = this.traffic.unavailable(`slot ${this.spec.name} is stopped; start it or deploy to bring it back`);
     target?.stop();
-    this.live = null;
-    await Promise.all([...this.instances.keys()].map((copy) => this.stopInstance(copy)));
+    await Promise.all(this.instances.copies().map((copy) => this.stopInstance(copy)));
     this.setStatus('available', { liveColor: null, previewDeploymentIds: [], error: null });
     return this.statusSnapshot;
   }
 
   private async stopInstance(copy: CopyName): Promise<void> {
-    const instance = this.instances.get(copy);
-    if (!instance) return;
-    this.instances.delete(copy);
-    if (this.live === instance) this.live = null;
-    await this.retire(instance);
+    const instance = this.instances.take(copy);
+    if (instance) await this.retire(instance);
   }
 
   /** Stops an instance that no longer serves and records its deployment as stopped. */
@@ -392,24 +385,8 @@ export class SlotController {
     const deployment = this.context.store.deployments.get(instance.deploymentId);
     if (deployment?.status === 'ready') this.records.update(deployment.id, { status: 'stopped' });
     if (this.status.previewDeploymentIds.includes(instance.deploymentId)) {
-      this.setStatus(this.status.status, { previewDeploymentIds: this.previewIds() });
+      this.setStatus(this.status.status, { previewDeploymentIds: this.instances.previewIds() });
     }
-  }
-
-  /** The color a new deployment goes to: the one not live. */
-  private idleColor(): Color {
-    const liveColor = this.live?.copy;
-    if (liveColor === 'blue') return 'green';
-    if (liveColor === 'green') return 'blue';
-    return this.context.store.deployments.production(this.spec.id)?.color === 'blue' ? 'green' : 'blue';
-  }
-
-  private runningDeploymentIds(): string[] {
-    return [...this.instances.values()].map((instance) => instance.deploymentId);
-  }
-
-  private previewIds(): string[] {
-    return [...this.instances.values()].filter((instance) => instance !== this.live).map((instance) => instance.deploymentId);
   }
 
   private onServiceGaveUp(label: string, exitCode: number, lastLines: string): void {
