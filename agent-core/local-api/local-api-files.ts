@@ -3,6 +3,7 @@ import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { BerthError } from '../protocol';
+import { isProcessAlive } from '../runner/process-identity';
 
 /** The secret a non-browser client (the CLI) shows to the WebSocket; readable by the user alone. */
 export const TOKEN_FILE = 'local-api.token';
@@ -57,7 +58,7 @@ export function readLocalApiAccess(storagePath: string): LocalApiAccess {
   }
   const endpoint = Endpoint.safeParse(readJson(endpointPath));
   if (!endpoint.success) throw new BerthError('INTERNAL', `${endpointPath} is damaged; restart the agent to write it again`);
-  if (!isAlive(endpoint.data.pid)) {
+  if (!isProcessAlive(endpoint.data.pid)) {
     throw new BerthError('NOT_FOUND', `the Berth agent that used storage ${storagePath} (pid ${endpoint.data.pid}) is no longer running; start it with 'berth-agent run'`);
   }
   let token: string;
@@ -79,11 +80,3 @@ function readJson(path: string): unknown {
   }
 }
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}

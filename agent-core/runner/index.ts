@@ -10,7 +10,7 @@ export { killTree, snapshotTree } from './kill-tree';
 export { killTreeCommand } from './kill-tree.win32';
 export { DEFAULT_KILL_TIMEOUT_MS } from './kill-tree-options';
 export type { KillTreeOptions, TrackedProcess } from './kill-tree-options';
-export { processStartTime } from './process-identity';
+export { isProcessAlive, processStartTime } from './process-identity';
 export type { OutputSink } from './output-sink';
 export { OutputTail } from './output-tail';
 export { PtyProcess, spawnCommand } from './pty-process';

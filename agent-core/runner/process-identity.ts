@@ -60,3 +60,13 @@ function run(file: string, args: string[]): Promise<string | null> {
     });
   });
 }
+
+/** Whether a process with this pid exists (one owned by another user counts). */
+export function isProcessAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}

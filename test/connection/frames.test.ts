@@ -58,6 +58,7 @@ describe('frames', () => {
     await waitFor(() => plane.received('hello').length > 0, 'hello');
     const early = plane.command('host.status', {});
     plane.ack(0);
+    // An absence can only be shown over a window of time: nothing may answer it before the welcome.
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(plane.messagesFor(early)).toEqual([]);
     plane.sendWelcome();

@@ -4,6 +4,7 @@ import { writeSampleApp } from '../fixtures/slot-spec';
 import { waitFor } from '../fixtures/wait';
 import { expect, openWindow, skipSetup, test } from './fixtures/agent';
 import { HeadlessAgent } from './fixtures/headless-agent';
+import { isProcessAlive } from '../../agent-core/runner/process-identity';
 
 // One slot's life, step by step, in one window: each test starts where the one before left it.
 test.describe.configure({ mode: 'serial' });
@@ -22,15 +23,6 @@ interface AppAnswer {
 async function askApp(): Promise<AppAnswer> {
   const response = await fetch(`http://127.0.0.1:${publicPort}/`);
   return (await response.json()) as AppAnswer;
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 const colorPanel = (color: 'blue' | 'green') => page.locator(`article[data-color="${color}"]`);
@@ -193,10 +185,10 @@ test('opens the failure log of a deployment whose health check fails, one click 
 
 test('stops the slot from the window, and its process is gone', async () => {
   const { pid } = await askApp();
-  expect(isAlive(pid)).toBe(true);
+  expect(isProcessAlive(pid)).toBe(true);
   await page.getByRole('button', { name: 'Stop qa-1' }).click();
   await expect(slotStatus()).toHaveText('available', { timeout: 30_000 });
-  await waitFor(() => !isAlive(pid), `process ${pid} of qa-1 to end`, { timeoutMs: 15_000 });
+  await waitFor(() => !isProcessAlive(pid), `process ${pid} of qa-1 to end`, { timeoutMs: 15_000 });
   await expect(page.getByRole('button', { name: 'Start qa-1', exact: true })).toBeEnabled();
   const answer = await fetch(`http://127.0.0.1:${publicPort}/`).then((response) => response.status, () => 'refused');
   expect(answer).not.toBe(200);

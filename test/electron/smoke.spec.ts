@@ -2,6 +2,7 @@ import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { _electron as electron, expect, test } from '@playwright/test';
+import { isProcessAlive } from '../../agent-core/runner/process-identity';
 
 const root = resolve(import.meta.dirname, '..', '..');
 
@@ -12,15 +13,6 @@ interface DesktopProbe {
   quitStoppingSlots(): boolean;
 }
 declare const berthDesktop: DesktopProbe | undefined;
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 test.describe('desktop app', () => {
   test('starts with a tray, shows a slot in the window, and stops its process on quit', async () => {
@@ -67,12 +59,12 @@ test.describe('desktop app', () => {
           return pid;
         })
         .toBeGreaterThan(0);
-      expect(isAlive(pid)).toBe(true);
+      expect(isProcessAlive(pid)).toBe(true);
 
       const closed = app.waitForEvent('close', { timeout: 60_000 });
       await app.evaluate(() => berthDesktop?.quitStoppingSlots());
       await closed;
-      await expect.poll(() => isAlive(pid), { timeout: 30_000 }).toBe(false);
+      await expect.poll(() => isProcessAlive(pid), { timeout: 30_000 }).toBe(false);
     } finally {
       await app.close().catch(() => undefined);
       rmSync(storage, { recursive: true, force: true });

@@ -72,17 +72,22 @@ export class LogStitcher {
   }
 }
 
+/** The UTF-8 bytes of the character at `index`, and the UTF-16 units it takes (2 for a surrogate pair). */
+function utf8Width(text: string, index: number): [bytes: number, units: number] {
+  const code = text.charCodeAt(index);
+  if (code < 0x80) return [1, 1];
+  if (code < 0x800) return [2, 1];
+  if (code >= 0xd800 && code <= 0xdbff && index + 1 < text.length) return [4, 2];
+  return [3, 1];
+}
+
 /** The UTF-8 byte length of a string, without encoding it. */
 export function utf8Length(text: string): number {
   let bytes = 0;
-  for (let index = 0; index < text.length; index += 1) {
-    const code = text.charCodeAt(index);
-    if (code < 0x80) bytes += 1;
-    else if (code < 0x800) bytes += 2;
-    else if (code >= 0xd800 && code <= 0xdbff && index + 1 < text.length) {
-      bytes += 4;
-      index += 1;
-    } else bytes += 3;
+  for (let index = 0; index < text.length; ) {
+    const [width, units] = utf8Width(text, index);
+    bytes += width;
+    index += units;
   }
   return bytes;
 }
@@ -92,14 +97,9 @@ export function dropUtf8Bytes(text: string, count: number): string {
   let bytes = 0;
   let index = 0;
   while (index < text.length && bytes < count) {
-    const code = text.charCodeAt(index);
-    if (code < 0x80) bytes += 1;
-    else if (code < 0x800) bytes += 2;
-    else if (code >= 0xd800 && code <= 0xdbff && index + 1 < text.length) {
-      bytes += 4;
-      index += 1;
-    } else bytes += 3;
-    index += 1;
+    const [width, units] = utf8Width(text, index);
+    bytes += width;
+    index += units;
   }
   return text.slice(index);
 }

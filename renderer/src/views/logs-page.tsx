@@ -6,7 +6,7 @@ import { agentActions } from '../stores/agent-actions';
 import { useSlot } from '../stores/agent-store';
 import { logsActions, useLogsStore } from '../stores/logs-store';
 import { uiActions } from '../stores/ui-store';
-import { EmptyState } from './empty-state';
+import { EmptyState, SlotNotFound } from './empty-state';
 import { LogSearch } from './log-search';
 import { LogTerminal, type TerminalHandle } from './log-terminal';
 
@@ -33,15 +33,7 @@ export function LogsPage({ slotId, deploymentId }: { slotId: string; deploymentI
   );
 
   if (!slot) {
-    return (
-      <section className="page">
-        <EmptyState title="This slot is not on this host">
-          <a className="button" href={routeHref({ view: 'slots' })}>
-            Back to the slots
-          </a>
-        </EmptyState>
-      </section>
-    );
+    return <SlotNotFound />;
   }
   const name = slot.spec.name;
   const download = (): void => {

@@ -6,7 +6,7 @@ import { agentActions } from '../stores/agent-actions';
 import { useAgentStore, useSlot } from '../stores/agent-store';
 import { uiActions } from '../stores/ui-store';
 import { CommandListEditor } from './command-list-editor';
-import { EmptyState } from './empty-state';
+import { EmptyState, SlotNotFound } from './empty-state';
 import { Field } from './field';
 import { TrafficFields } from './traffic-fields';
 import { VariablesEditor } from './variables-editor';
@@ -15,15 +15,7 @@ import { VariablesEditor } from './variables-editor';
 export function SlotEditorPage({ slotId }: { slotId: string | null }) {
   const slot = useSlot(slotId ?? '');
   if (slotId !== null && !slot) {
-    return (
-      <section className="page">
-        <EmptyState title="This slot is not on this host">
-          <a className="button" href={routeHref({ view: 'slots' })}>
-            Back to the slots
-          </a>
-        </EmptyState>
-      </section>
-    );
+    return <SlotNotFound />;
   }
   if (slot && slot.origin !== 'local') {
     return (

@@ -6,7 +6,7 @@ import { uiActions, useUiStore } from '../stores/ui-store';
 import { ColorPanels } from './color-panels';
 import { ConfirmButton } from './confirm-button';
 import { DeploymentHistory } from './deployment-history';
-import { EmptyState } from './empty-state';
+import { SlotNotFound } from './empty-state';
 import { ExternalLink } from './external-link';
 import { SlotActions } from './slot-actions';
 import { SlotStatusBadge } from './status-badge';
@@ -16,16 +16,7 @@ export function SlotPage({ slotId }: { slotId: string }) {
   const live = useAgentStore((store) => store.live);
   const busy = useUiStore((store) => store.busy[slotId] !== undefined);
   if (!slot) {
-    return (
-      <section className="page">
-        <EmptyState title="This slot is not on this host">
-          <p>It may have been removed, or the link is from another agent.</p>
-          <a className="button" href={routeHref({ view: 'slots' })}>
-            Back to the slots
-          </a>
-        </EmptyState>
-      </section>
-    );
+    return <SlotNotFound />;
   }
   const { spec, status } = slot;
   const url = slotUrl(slot);
