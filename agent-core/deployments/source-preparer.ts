@@ -1,4 +1,5 @@
 import type { Deployment, SlotSpec, Source } from '../protocol';
+import type { SourceProgress } from '../source';
 
 export interface PreparedSource {
   /** The source as resolved: a git source carries its commit. */
@@ -7,13 +8,6 @@ export interface PreparedSource {
   commitSubject: string | null;
   merged?: string[];
   skipped?: NonNullable<Deployment['skipped']>;
-}
-
-export interface SourceProgress {
-  step: string;
-  message: string;
-  branch?: string;
-  outcome?: 'merged' | 'skipped';
 }
 
 export interface PrepareRequest {

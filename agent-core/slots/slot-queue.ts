@@ -30,10 +30,6 @@ export class SlotQueue {
     return this.waiting.length + (this.current ? 1 : 0);
   }
 
-  has(jobId: string): boolean {
-    return this.current?.job.id === jobId || this.waiting.some((entry) => entry.job.id === jobId);
-  }
-
   enqueue<T>(job: QueuedJob<T>): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       this.waiting.push({ job, controller: new AbortController(), resolve: resolve as (value: unknown) => void, reject });
