@@ -104,11 +104,29 @@ function playwright() {
   if (failed > 0) failedChecks.push('playwright');
 }
 
+// A test that writes outside its temp folder leaves files in the work tree (once, Windows paths built
+// on Linux were committed and broke every Windows clone): after the runners, the tree must be as it was.
+function cleanTree(before) {
+  const after = gitStatus();
+  if (after === undefined || before === undefined) return;
+  const added = after.filter((line) => !before.includes(line));
+  if (added.length === 0) return;
+  console.error(`\nThe tests left files in the work tree (write them under a temp folder instead):\n${added.map((line) => `  ${line}`).join('\n')}`);
+  check('clean work tree', false);
+}
+
+function gitStatus() {
+  const result = spawnSync('git', ['status', '--porcelain', '--untracked-files=all'], { cwd: root, encoding: 'utf8' });
+  return result.status === 0 ? result.stdout.split('\n').filter(Boolean) : undefined;
+}
+
 if (!ensurePackages(systemPackages.test, 'the tests')) process.exit(1);
+const treeBefore = gitStatus();
 lint();
 typecheck();
 vitest();
 playwright();
+cleanTree(treeBefore);
 console.log(failedChecks.length > 0 ? `\nFailed: ${failedChecks.join(', ')}` : '');
 console.log(`${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped`);
 process.exitCode = totals.failed > 0 ? 1 : 0;
