@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { BrowserWindow, MessageChannelMain, Tray, app, dialog, ipcMain, nativeImage, powerMonitor, session, shell } from 'electron';
 import electronUpdater from 'electron-updater';
-import { DESKTOP_EVENTS, REQUEST_AGENT_PORT, SERVICE_FLAGS, type AgentProcessTask, type DesktopInfo, type NavigationTarget } from '../agent-core/protocol/desktop';
+import { DESKTOP_EVENTS, REQUEST_AGENT_PORT, type AgentProcessTask, type DesktopInfo, type NavigationTarget } from '../agent-core/protocol/desktop';
 import type { AgentState } from '../agent-core/protocol/local-api';
 import { AgentHost } from './agent-host';
 import { AgentLink } from './agent-link';
@@ -18,7 +18,7 @@ import { Notifier, crashNotice, noticesBetween } from './notifications';
 import { DesktopPreferences } from './preferences';
 import { QuitFlow } from './quit-flow';
 import { serveRenderer } from './renderer-protocol';
-import { detectAgentMode, elevatedCommand, execCommand, type ModeDetection } from './service-mode';
+import { detectAgentMode, elevatedCommand, execCommand, serviceCommandArgs, type ModeDetection } from './service-mode';
 import { TrayPresenter } from './tray';
 import { trayIconPath } from './tray-icon';
 import type { TrayActions } from './tray-menu';
@@ -197,12 +197,9 @@ export async function startDesktop(options: { logs: DesktopLogs; devServer: stri
       },
       'desktop.serviceMode.set': async (enabled) => {
         if (!info().serviceAvailable) throw new Error('service mode needs the installed Berth on Windows');
-        // Named explicitly: an administrator approving the prompt with their own account still gets this user's folder.
-        const storage = options.storagePath ?? link.state?.settings.storagePath;
-        // One agent at a time on the storage folder: this one stops (its slots come back in the service) first.
+        // This agent stops first; the service has its own storage and starts empty (README, Service mode).
         await host.stop();
-        const args = [enabled ? SERVICE_FLAGS.install : SERVICE_FLAGS.uninstall, ...(storage ? ['--storage', storage] : [])];
-        const command = elevatedCommand(process.execPath, args);
+        const command = elevatedCommand(process.execPath, serviceCommandArgs(enabled, process.env));
         const outcome = await execCommand(command.file, command.args);
         detection = await detectAgentMode(platform);
         host.start(taskFor(detection, options.storagePath));

@@ -1,6 +1,6 @@
 import { join, win32 } from 'node:path';
 import { app, protocol } from 'electron';
-import { SERVICE_FOLDER } from '../agent-core/protocol/desktop';
+import { SERVICE_LOG_FOLDER } from '../agent-core/protocol/desktop';
 import { startDesktop } from './desktop-shell';
 import { setUpLogging } from './logging';
 import { registerAppScheme } from './renderer-protocol';
@@ -14,8 +14,8 @@ const role = serviceRole(argv);
 // Chromium's own files (caches, local storage) apart from the agent's storage folder, which on
 // Windows and macOS is the default userData folder.
 app.setPath('userData', join(app.getPath('appData'), 'Berth', 'desktop'));
-// As the service (LocalSystem) the logs go beside the service's wrapper, where an administrator looks for them.
-if (role !== null && process.platform === 'win32') app.setAppLogsPath(win32.join(process.env['ProgramData'] ?? 'C:\\ProgramData', ...SERVICE_FOLDER, 'logs'));
+// As the service (or a step of its setup) the logs go beside WinSW's, where an administrator looks for them.
+if (role !== null && process.platform === 'win32') app.setAppLogsPath(win32.join(process.env['ProgramData'] ?? 'C:\\ProgramData', ...SERVICE_LOG_FOLDER));
 else app.setAppLogsPath();
 const logs = setUpLogging(app.getPath('logs'));
 

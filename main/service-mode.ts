@@ -49,3 +49,15 @@ export function elevatedCommand(executable: string, args: string[]): { file: str
   const script = `$p = Start-Process -FilePath ${quote(executable)}${argumentList} -Verb RunAs -Wait -PassThru; exit $p.ExitCode`;
   return { file: 'powershell.exe', args: ['-NoProfile', '-NonInteractive', '-ExecutionPolicy', 'Bypass', '-Command', script] };
 }
+
+/**
+ * Berth.exe's arguments for the elevated install or removal. The user is named because the prompt
+ * may be approved with an administrator's own account, whose process would otherwise be taken for
+ * the person whose tray drives the service. The service's storage is its own (%ProgramData%\\Berth),
+ * never this user's folder, so none is passed.
+ */
+export function serviceCommandArgs(enabled: boolean, env: NodeJS.ProcessEnv): string[] {
+  if (!enabled) return [SERVICE_FLAGS.uninstall];
+  const user = env['USERNAME'] ? `${env['USERDOMAIN'] ?? '.'}\\${env['USERNAME']}` : undefined;
+  return [SERVICE_FLAGS.install, ...(user === undefined ? [] : ['--user', user])];
+}

@@ -35,7 +35,15 @@ export async function runServiceRole(role: ServiceRole, app: Pick<App, 'exit' | 
   await app.whenReady();
   if (role !== 'host') {
     // An install or uninstall runs once, and its exit code is this process's.
-    const task: AgentProcessTask = { kind: 'service-command', action: role, executable: process.execPath, storagePath };
+    const user = optionValue(argv, '--user');
+    const account = optionValue(argv, '--account');
+    const task: AgentProcessTask = {
+      kind: 'service-command',
+      action: role,
+      executable: process.execPath,
+      ...(user === undefined ? {} : { user }),
+      ...(account === undefined ? {} : { account }),
+    };
     forkAgentProcess(task, logs).on('exit', (code) => app.exit(code));
     return;
   }

@@ -1,8 +1,9 @@
 import { execFile } from 'node:child_process';
-import { copyFileSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, lstatSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { posix, win32 } from 'node:path';
 import { BerthError } from '../protocol';
 import { parseServiceQuery } from '../protocol/desktop';
-import { statusStep, type ServiceStep } from './service-steps';
+import { statusStep, type RunStep, type ServiceStep } from './service-steps';
 
 const POLL_MS = 500;
 
@@ -24,8 +25,50 @@ export const runCommand: RunCommand = (file, args) =>
     });
   });
 
+/** The files a step creates, reads or removes. */
+function pathsOf(step: ServiceStep): string[] {
+  switch (step.kind) {
+    case 'mkdir':
+    case 'write':
+    case 'remove':
+    case 'remove-tree':
+      return [step.path];
+    case 'copy':
+    case 'copy-tree':
+      return [step.from, step.to];
+    case 'refuse-links':
+      return step.paths;
+    case 'run':
+    case 'wait-stopped':
+      return [];
+  }
+}
+
+/**
+ * A plan built with Windows paths, run on another OS, would create files named
+ * `\tmp\…\berth-agent.exe` in the current folder: every path must be absolute here, and a
+ * backslash is a separator only on Windows. Checked for the whole plan before the first step.
+ */
+export function checkPlanPaths(steps: ServiceStep[], platform: NodeJS.Platform = process.platform): void {
+  const isAbsolute = platform === 'win32' ? win32.isAbsolute : posix.isAbsolute;
+  for (const path of steps.flatMap(pathsOf)) {
+    if (!isAbsolute(path) || (platform !== 'win32' && path.includes('\\'))) {
+      throw new BerthError('INTERNAL', `the service plan names '${path}', which is not an absolute path on this system; nothing was changed`);
+    }
+  }
+}
+
+function refuseLinks(paths: string[]): void {
+  for (const path of paths) {
+    if (existsSync(path) && lstatSync(path).isSymbolicLink()) {
+      throw new BerthError('INVALID_PAYLOAD', `${path} is a link to another folder; remove it (as an administrator), then install again`);
+    }
+  }
+}
+
 /** Carries out an install or uninstall plan in order; stops at the first step that fails. */
 export async function runServiceSteps(steps: ServiceStep[], run: RunCommand = runCommand, log: (line: string) => void = () => undefined): Promise<void> {
+  checkPlanPaths(steps);
   for (const step of steps) {
     switch (step.kind) {
       case 'mkdir':
@@ -34,11 +77,20 @@ export async function runServiceSteps(steps: ServiceStep[], run: RunCommand = ru
       case 'copy':
         copyFileSync(step.from, step.to);
         break;
+      case 'copy-tree':
+        cpSync(step.from, step.to, { recursive: true, dereference: true });
+        break;
       case 'write':
         writeFileSync(step.path, step.content);
         break;
       case 'remove':
         rmSync(step.path, { force: true });
+        break;
+      case 'remove-tree':
+        rmSync(step.path, { recursive: true, force: true });
+        break;
+      case 'refuse-links':
+        refuseLinks(step.paths);
         break;
       case 'wait-stopped':
         await waitStopped(run, step.timeoutMs);
@@ -54,7 +106,7 @@ export async function runServiceSteps(steps: ServiceStep[], run: RunCommand = ru
   }
 }
 
-function commandFailed(step: Extract<ServiceStep, { kind: 'run' }>, outcome: CommandOutcome): BerthError {
+function commandFailed(step: RunStep, outcome: CommandOutcome): BerthError {
   const command = [step.file, ...step.args].join(' ');
   // Access denied: 5 from the service manager, or its message in WinSW's output.
   if (outcome.code === 5 || /access is denied|0x80070005/i.test(outcome.output)) {

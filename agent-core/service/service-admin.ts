@@ -2,15 +2,17 @@ import { BerthError } from '../protocol';
 import { parseServiceQuery, type ServiceState } from '../protocol/desktop';
 import { runCommand, runServiceSteps, type RunCommand } from './run-steps';
 import type { ServiceDefinition } from './service-definition';
-import { installSteps, statusStep, uninstallSteps, type WrapperFiles } from './service-steps';
+import { installSteps, statusStep, systemRootOf, uninstallSteps, type WrapperFiles } from './service-steps';
 
 export interface ServiceAdminOptions {
   platform?: NodeJS.Platform;
   run?: RunCommand;
   log?: (line: string) => void;
+  /** `%SystemRoot%`, where sc.exe and icacls.exe are. */
+  systemRoot?: string;
 }
 
-function requireWindows(platform: NodeJS.Platform): void {
+export function requireWindows(platform: NodeJS.Platform): void {
   if (platform !== 'win32') {
     throw new BerthError(
       'INVALID_PAYLOAD',
@@ -21,17 +23,29 @@ function requireWindows(platform: NodeJS.Platform): void {
 
 export async function queryService(options: ServiceAdminOptions = {}): Promise<ServiceState> {
   if ((options.platform ?? process.platform) !== 'win32') return 'not-installed';
-  const step = statusStep();
+  const step = statusStep(options.systemRoot ?? systemRootOf());
   const outcome = await (options.run ?? runCommand)(step.file, step.args);
   return parseServiceQuery(outcome.code, outcome.output);
 }
 
-/** Installs and starts the service; an installed one is replaced, so a new path or version takes effect. */
+/**
+ * Installs and starts the service; an installed one is replaced, so a new version takes effect.
+ * A failed install is undone: a service half set up (still LocalSystem, say) is never left behind.
+ */
 export async function installService(definition: ServiceDefinition, wrapper: () => WrapperFiles, options: ServiceAdminOptions = {}): Promise<void> {
   requireWindows(options.platform ?? process.platform);
   const files = wrapper();
   if ((await queryService(options)) !== 'not-installed') await runServiceSteps(uninstallSteps(definition), options.run, options.log);
-  await runServiceSteps(installSteps(definition, files), options.run, options.log);
+  try {
+    await runServiceSteps(installSteps(definition, files, options.systemRoot ?? systemRootOf()), options.run, options.log);
+  } catch (error) {
+    if ((await queryService(options)) !== 'not-installed') {
+      await runServiceSteps(uninstallSteps(definition), options.run, options.log).catch((undo: unknown) =>
+        options.log?.(`removing the half-installed service failed too: ${(undo as Error).message}`),
+      );
+    }
+    throw error;
+  }
 }
 
 /** Stops the service (its slots' shutdown commands run, their desired state is kept) and removes it. */

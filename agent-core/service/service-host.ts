@@ -1,6 +1,7 @@
 import { printAgentLog } from '../cli/agent-log-printer';
 import { agentVersion } from '../connection/agent-version';
 import { controlPlaneConnection, startHeadlessLocalApi, type HeadlessLocalApi } from '../local-api';
+import { mirrorLocalApiAccess } from './access-mirror';
 import { AgentRuntime } from '../runtime';
 import { ApiKeyStore, type SecretStore } from '../secrets';
 import { serviceSecretStore } from './service-secret-store';
@@ -14,11 +15,16 @@ export interface ServiceAgent {
 
 /**
  * The agent as the Windows service hosts it: like `berth-agent run`, but with the service's own
- * credential store, and its local API (the WebSocket on 127.0.0.1, token in the storage folder)
- * is what the desktop app's tray and window connect to.
+ * credential store, and its local API (the WebSocket on 127.0.0.1) is what the desktop app's tray
+ * and window connect to, with the token the service copies into the access folder.
  */
 export async function startServiceAgent(options: {
   storagePath: string;
+  /**
+   * Where the installing user finds the local API's endpoint and token (`%ProgramData%\Berth\access`,
+   * readable by that user alone); the storage folder, which the user cannot read, when absent.
+   */
+  accessPath?: string;
   secretStore?: SecretStore;
   version?: string;
   /** Where the agent's log lines go; the service wrapper keeps stdout in its log folder. */
@@ -40,13 +46,17 @@ export async function startServiceAgent(options: {
     await runtime.stop();
     throw error;
   }
+  const unmirror = options.accessPath === undefined ? () => undefined : mirrorLocalApiAccess(options.storagePath, options.accessPath);
   await runtime.start();
   let stopped: Promise<void> | null = null;
   return {
     runtime,
     localApi,
     stop() {
-      stopped ??= runtime.stop().then(() => localApi.close());
+      stopped ??= runtime.stop().then(() => {
+        unmirror();
+        return localApi.close();
+      });
       return stopped;
     },
   };

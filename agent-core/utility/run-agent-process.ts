@@ -1,7 +1,17 @@
-import { resolve } from 'node:path';
+import { basename, dirname, resolve } from 'node:path';
 import { parseAgentProcessArgs, type AgentProcessTask } from '../protocol/desktop';
 import { ApiKeyStore, KeychainSecretStore, type SecretStore } from '../secrets';
-import { defineService, installService, startServiceAgent, uninstallService, wrapperFiles } from '../service';
+import {
+  defineService,
+  installService,
+  parseInstallingUser,
+  parseServiceAccount,
+  serviceLayout,
+  serviceRoot,
+  startServiceAgent,
+  uninstallService,
+  wrapperFiles,
+} from '../service';
 import { defaultStoragePath } from '../settings';
 import { hostEmbeddedAgent } from './embedded-agent';
 import { bridgeToService } from './service-bridge';
@@ -33,13 +43,19 @@ export async function runAgentProcess(parent: ParentPortLike, argv: readonly str
       case 'embedded':
         return await hostEmbeddedAgent(parent, { storagePath, secretStore: options.secretStore, log });
       case 'service-client': {
+        // The service's folders are per machine; the user's own storage path has no part here.
         const userKeys = new ApiKeyStore(options.secretStore ?? new KeychainSecretStore(), env);
-        return await (await bridgeToService(parent, { storagePath, userKeys, log })).stopped;
+        return await (await bridgeToService(parent, { accessPath: serviceLayout(serviceRoot(env)).access, userKeys, log })).stopped;
       }
       case 'service-host':
-        return await hostServiceAgent(parent, storagePath, log);
+        return await hostServiceAgent(parent, storagePath, serviceLayout(serviceRoot(env)).access, log);
       case 'service-command': {
-        const definition = defineService({ host: { kind: 'desktop', executable: task.executable }, storagePath });
+        const definition = defineService({
+          host: { kind: 'desktop', appFolder: dirname(task.executable), executableName: basename(task.executable) },
+          layout: serviceLayout(serviceRoot(env)),
+          account: parseServiceAccount(task.account),
+          user: parseInstallingUser(task.user, env),
+        });
         if (task.action === 'install') await installService(definition, () => wrapperFiles(), { log });
         else await uninstallService(definition, { log });
         tellMain(parent, { type: 'stopped' });
@@ -52,8 +68,8 @@ export async function runAgentProcess(parent: ParentPortLike, argv: readonly str
   }
 }
 
-async function hostServiceAgent(parent: ParentPortLike, storagePath: string, log: (line: string) => void): Promise<void> {
-  const agent = await startServiceAgent({ storagePath, log });
+async function hostServiceAgent(parent: ParentPortLike, storagePath: string, accessPath: string, log: (line: string) => void): Promise<void> {
+  const agent = await startServiceAgent({ storagePath, accessPath, log });
   const stopped = new Promise<void>((resolveStop, reject) => {
     receiveFromMain(
       parent,

@@ -4,9 +4,13 @@ import { LocalApiClient, openWebSocketTransport, type MessagePortLike } from '..
 import { handOverApiKey, type HandoverOutcome } from '../service';
 import { receiveFromMain, tellMain, type ParentPortLike } from './parent-port';
 
-function openServiceSocket(storagePath: string): WebSocket {
+/**
+ * `accessPath` is the folder the service copies its endpoint and token into, which only the
+ * installing user (and administrators) can read: `%ProgramData%\Berth\access`.
+ */
+function openServiceSocket(accessPath: string): WebSocket {
   // Read on every connection: a restarted service listens on a new port with a new token.
-  const access = readLocalApiAccess(storagePath);
+  const access = readLocalApiAccess(accessPath);
   return new WebSocket(`ws://127.0.0.1:${access.port}${API_PATH}`, {
     headers: { Authorization: `Bearer ${access.token}` },
     handshakeTimeout: 10_000,
@@ -52,10 +56,10 @@ export function relayPort(port: MessagePortLike, socket: WebSocket): void {
  */
 export async function bridgeToService(
   parent: ParentPortLike,
-  options: { storagePath: string; userKeys: Pick<ApiKeyAccess, 'read'>; log?: (line: string) => void },
+  options: { accessPath: string; userKeys: Pick<ApiKeyAccess, 'read'>; log?: (line: string) => void },
 ): Promise<{ handover: HandoverOutcome; stopped: Promise<void> }> {
   const log = options.log ?? ((line: string) => process.stdout.write(`${line}\n`));
-  const client = new LocalApiClient(await openWebSocketTransport(openServiceSocket(options.storagePath)));
+  const client = new LocalApiClient(await openWebSocketTransport(openServiceSocket(options.accessPath)));
   let outcome: HandoverOutcome;
   try {
     outcome = await handOverApiKey(options.userKeys, client);
@@ -75,7 +79,7 @@ export async function bridgeToService(
         relays.add(port);
         port.on?.('close', () => relays.delete(port));
         try {
-          relayPort(port, openServiceSocket(options.storagePath));
+          relayPort(port, openServiceSocket(options.accessPath));
         } catch (error) {
           log(`cannot reach the Berth service: ${(error as Error).message}`);
           port.close();

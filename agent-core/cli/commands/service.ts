@@ -1,14 +1,17 @@
 import { UsageError, type CliCommand } from '../cli-command';
 
-export const SERVICE_USAGE = `berth-agent service install|uninstall|status [--storage DIR]
+export const SERVICE_USAGE = `berth-agent service install [--account ACCOUNT] [--user DOMAIN\\NAME] | uninstall | status
 
-Windows only. 'install' runs the agent as a Windows service (WinSW, from the node-windows package),
-so slots come back at boot before anyone logs in; run it from an administrator terminal. The
-service uses the storage folder given here (default: this user's), keeps the API key in its own
-credential store, and serves its local API there, where the desktop app and the other commands
-find it. 'uninstall' stops it (every slot's shutdown commands run, their desired state is kept) and
-removes it. 'status' tells whether it is installed and running.
-('service run' is what the service itself starts.)`;
+Windows only, from an administrator terminal. 'install' copies this Node and the built agent into
+%ProgramData%\\Berth\\service\\bin and runs them as the Windows service 'berth-agent' (WinSW, from the
+node-windows package), so slots come back at boot before anyone logs in. It runs as its own
+account, NT SERVICE\\berth-agent (--account LocalService, or a group managed service account
+'DOMAIN\\name$'), never as LocalSystem; its storage is %ProgramData%\\Berth\\storage, which no user
+can read. --user (default: whoever runs the command) is the one person who may drive it: only they
+can read its local API's token, in %ProgramData%\\Berth\\access, which other commands take as
+--storage. 'uninstall' stops it (every slot's shutdown commands run, their desired state is kept)
+and removes it; its storage stays. 'status' tells whether it is installed and running.
+('service run --storage DIR [--access DIR]' is what the service itself starts.)`;
 
 const ACTIONS = ['install', 'uninstall', 'status', 'run'] as const;
 export type ServiceAction = (typeof ACTIONS)[number];

@@ -30,8 +30,11 @@ export type AgentProcessTask =
   | { kind: 'service-client'; storagePath?: string }
   /** Berth.exe running as the Windows service: the agent with the service's credential store and a WebSocket API. */
   | { kind: 'service-host'; storagePath?: string }
-  /** Berth.exe started elevated by the installer or Settings: install or remove the service, then exit. */
-  | { kind: 'service-command'; action: 'install' | 'uninstall'; executable: string; storagePath?: string };
+  /**
+   * Berth.exe started elevated by the installer or Settings: install or remove the service, then exit.
+   * `user` is the person whose tray drives it; `account` what it runs as (default its virtual account).
+   */
+  | { kind: 'service-command'; action: 'install' | 'uninstall'; executable: string; storagePath?: string; user?: string; account?: string };
 
 const TASK_FLAGS = {
   'service-client': '--service-client',
@@ -49,7 +52,15 @@ export function agentProcessArgs(task: AgentProcessTask): string[] {
     case 'service-host':
       return [TASK_FLAGS[task.kind], ...storage];
     case 'service-command':
-      return [TASK_FLAGS['service-command'], task.action, '--executable', task.executable, ...storage];
+      return [
+        TASK_FLAGS['service-command'],
+        task.action,
+        '--executable',
+        task.executable,
+        ...storage,
+        ...(task.user === undefined ? [] : ['--user', task.user]),
+        ...(task.account === undefined ? [] : ['--account', task.account]),
+      ];
   }
 }
 
@@ -68,7 +79,9 @@ export function parseAgentProcessArgs(argv: readonly string[]): AgentProcessTask
     if ((action !== 'install' && action !== 'uninstall') || executable === undefined) {
       throw new Error(`the agent process cannot run '${argv.join(' ')}': expected --service-command install|uninstall --executable PATH`);
     }
-    return { kind: 'service-command', action, executable, ...storage };
+    const user = value('--user');
+    const account = value('--account');
+    return { kind: 'service-command', action, executable, ...storage, ...(user === undefined ? {} : { user }), ...(account === undefined ? {} : { account }) };
   }
   return { kind: 'embedded', ...storage };
 }

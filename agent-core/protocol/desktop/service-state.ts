@@ -4,8 +4,10 @@ import { z } from 'zod';
 export const SERVICE_ID = 'berth-agent';
 export const SERVICE_DISPLAY_NAME = 'Berth agent';
 
-/** The service's folder under %ProgramData% (writable by administrators only): its wrapper, configuration and logs. */
-export const SERVICE_FOLDER = ['Berth', 'service'] as const;
+/** The service's folders under %ProgramData% (agent-core/service/service-layout.ts): writable by administrators and the service only. */
+export const SERVICE_ROOT_FOLDER = ['Berth'] as const;
+/** Its logs: WinSW's, and Berth.exe's `main.log` and `agent.log` when the desktop app is the service. */
+export const SERVICE_LOG_FOLDER = ['Berth', 'logs'] as const;
 
 /** The flags by which Berth.exe runs as the service, stops it, and installs or removes it (elevated). */
 export const SERVICE_FLAGS = {
