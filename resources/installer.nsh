@@ -1,19 +1,24 @@
 ; Berth's additions to electron-builder's NSIS installer (nsis.include in electron-builder.yml).
 ; The service work itself is Berth.exe's own (--berth-service-install / --berth-service-uninstall, the
 ; same code as `berth-agent service install|uninstall`): the installer only asks, and elevates.
-; The storage folder is named explicitly, so an administrator who approves the prompt with their own
-; account still sets the service up on this user's folder.
+; The install copies this folder into %ProgramData%\Berth\service\bin (administrators only) and the
+; service runs that copy as NT SERVICE\berth-agent, never this user-writable folder. The user is
+; named explicitly: an administrator who approves the prompt with their own account still lets this
+; user's tray (and no one else's) read the service's token.
 
 !ifndef BUILD_UNINSTALLER
   Var BerthServiceWasInstalled
 !endif
 
 !macro berthServiceCommand FLAG
-  ExecShellWait "runas" "$INSTDIR\${APP_EXECUTABLE_FILENAME}" '${FLAG} --storage "$APPDATA\Berth"' SW_HIDE
+  ReadEnvStr $R8 USERDOMAIN
+  ReadEnvStr $R7 USERNAME
+  ExecShellWait "runas" "$INSTDIR\${APP_EXECUTABLE_FILENAME}" '${FLAG} --user "$R8\$R7"' SW_HIDE
 !macroend
 
-; Before the files are replaced: the service runs Berth.exe from this folder, so an update removes it
-; first (its slots stop with their shutdown commands and keep their desired state) and sets it up again after.
+; Before the files are replaced: the service runs a copy of this folder, so an update removes it first
+; (its slots stop with their shutdown commands and keep their desired state) and installs it again after,
+; which copies the new version.
 !macro customInit
   StrCpy $BerthServiceWasInstalled "0"
   nsExec::Exec '"$SYSDIR\sc.exe" query berth-agent'
@@ -30,7 +35,7 @@
     !insertmacro berthServiceCommand "--berth-service-install"
   ${elseIfNot} ${Silent}
   ${andIfNot} ${isUpdated}
-    MessageBox MB_YESNO|MB_ICONQUESTION "Run Berth as a Windows service?$\r$\n$\r$\nYour slots then come back when this machine starts, before anyone logs in. Windows will ask for administrator rights. You can also switch this on later in Berth's Settings." /SD IDNO IDNO berthNoService
+    MessageBox MB_YESNO|MB_ICONQUESTION "Run Berth as a Windows service?$\r$\n$\r$\nYour slots then come back when this machine starts, before anyone logs in. The service has its own storage and starts with no slots. Windows will ask for administrator rights. You can also switch this on later in Berth's Settings." /SD IDNO IDNO berthNoService
       !insertmacro berthServiceCommand "--berth-service-install"
     berthNoService:
   ${endIf}
@@ -48,6 +53,7 @@
       MessageBox MB_YESNO|MB_ICONQUESTION|MB_DEFBUTTON2 "Also delete Berth's data?$\r$\n$\r$\nThis removes every slot's working copies, deployments, logs and settings in $APPDATA\Berth. Choose No to keep them for a later install." /SD IDNO IDNO berthKeepData
         RMDir /r "$APPDATA\Berth"
       berthKeepData:
+      ; The service's own storage (%ProgramData%\Berth) is for an administrator to delete: this user cannot.
     ${endIf}
   ${endIf}
 !macroend

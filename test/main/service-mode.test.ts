@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { SERVICE_FLAGS } from '../../agent-core/protocol/desktop';
-import { detectAgentMode, elevatedCommand, serviceRole, type ExecCommand } from '../../main/service-mode';
+import { agentProcessArgs, parseAgentProcessArgs, SERVICE_FLAGS, type AgentProcessTask } from '../../agent-core/protocol/desktop';
+import { detectAgentMode, elevatedCommand, serviceCommandArgs, serviceRole, type ExecCommand } from '../../main/service-mode';
 
 const RUNNING = 'SERVICE_NAME: berth-agent\r\n        TYPE               : 10  WIN32_OWN_PROCESS\r\n        STATE              : 4  RUNNING\r\n';
 const STOPPED = 'SERVICE_NAME: berth-agent\r\n        STATE              : 1  STOPPED\r\n';
@@ -51,5 +51,19 @@ describe('service mode', () => {
     expect(command.args[5]).toBe(
       "$p = Start-Process -FilePath 'C:\\Users\\O''Brien\\AppData\\Local\\Programs\\Berth\\Berth.exe' -ArgumentList '--berth-service-install','--storage','D:\\berth data' -Verb RunAs -Wait -PassThru; exit $p.ExitCode",
     );
+  });
+
+  it('names the user whose tray will drive the service, and no storage folder of theirs', () => {
+    expect(serviceCommandArgs(true, { USERDOMAIN: 'PC-7', USERNAME: 'Ada Lovelace', APPDATA: 'C:\\Users\\Ada Lovelace\\AppData\\Roaming' })).toEqual([
+      SERVICE_FLAGS.install,
+      '--user',
+      'PC-7\\Ada Lovelace',
+    ]);
+    expect(serviceCommandArgs(false, { USERDOMAIN: 'PC-7', USERNAME: 'ada' })).toEqual([SERVICE_FLAGS.uninstall]);
+  });
+
+  it('carries the user and the account to the elevated agent process that installs', () => {
+    const task: AgentProcessTask = { kind: 'service-command', action: 'install', executable: 'C:\\apps\\Berth\\Berth.exe', user: 'PC-7\\Ada Lovelace', account: 'CONTOSO\\berth$' };
+    expect(parseAgentProcessArgs(agentProcessArgs(task))).toEqual(task);
   });
 });

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseServiceAccount, SIDS, serviceSid, winswConfigXml, type ServiceStep } from '../../agent-core/service';
 import { aclOf, canWrite, commandLines, runSteps, SYSTEM_ROOT, USER, USER_APP, windowsServicePlan } from '../fixtures/windows-service-plan';
@@ -96,5 +97,10 @@ describe('windows service', () => {
     expect(commandLines(managed.steps)).toContain('sc.exe config berth-agent obj= CONTOSO\\berth-svc$ password=  start= auto');
     expect(aclOf(managed.steps, layout.storage)!.get('CONTOSO\\berth-svc$')).toBe('(OI)(CI)(F)');
     expect(() => parseServiceAccount('CONTOSO\\ada')).toThrow(/services\.msc/);
+  });
+
+  it('the installer elevates for this user’s tray, never pointing the service at a user-writable storage folder', () => {
+    const elevation = readFileSync('resources/installer.nsh', 'utf8').split('\n').filter((line) => line.includes('"runas"'));
+    expect(elevation).toEqual(['  ExecShellWait "runas" "$INSTDIR\\${APP_EXECUTABLE_FILENAME}" \'${FLAG} --user "$R8\\$R7"\' SW_HIDE']);
   });
 });

@@ -1,5 +1,8 @@
 import { randomUUID } from 'node:crypto';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { readLocalApiAccess, TOKEN_FILE } from '../../agent-core/local-api';
 import { ApiKeyStore, KeychainSecretStore } from '../../agent-core/secrets';
 import { startServiceAgent, type ServiceAgent } from '../../agent-core/service';
 import { bridgeToService } from '../../agent-core/utility';
@@ -20,24 +23,28 @@ function keychain(): KeychainSecretStore {
   return store;
 }
 
-/** The Windows service's agent, in this process: its own keychain, its WebSocket API and token in the storage folder. */
-async function startService(serviceKey?: string): Promise<{ service: ServiceAgent; storagePath: string; secrets: KeychainSecretStore }> {
+/**
+ * The Windows service's agent, in this process: its own keychain, its storage (which the user cannot
+ * read on Windows), and the access folder it copies its local API's endpoint and token into.
+ */
+async function startService(serviceKey?: string): Promise<{ service: ServiceAgent; storagePath: string; accessPath: string; secrets: KeychainSecretStore }> {
   const storage = makeTempDir();
+  const access = makeTempDir();
   const secrets = keychain();
   if (serviceKey) await new ApiKeyStore(secrets, noEnv).save(serviceKey);
-  const service = await startServiceAgent({ storagePath: storage.path, secretStore: secrets, log: () => undefined });
-  cleanups.push(storage.cleanup, () => service.stop());
-  return { service, storagePath: storage.path, secrets };
+  const service = await startServiceAgent({ storagePath: storage.path, accessPath: access.path, secretStore: secrets, log: () => undefined });
+  cleanups.push(storage.cleanup, access.cleanup, () => service.stop());
+  return { service, storagePath: storage.path, accessPath: access.path, secrets };
 }
 
 
 describe('key handover', () => {
   it('hands the key the user entered to a service that has none, into the service’s own store', async () => {
-    const { storagePath, secrets } = await startService();
+    const { storagePath, accessPath, secrets } = await startService();
     const user = new ApiKeyStore(keychain(), noEnv);
     await user.save('bk_live_user_key');
     const parent = new TestParentPort();
-    const bridge = await bridgeToService(parent, { storagePath, userKeys: user, log: () => undefined });
+    const bridge = await bridgeToService(parent, { accessPath, userKeys: user, log: () => undefined });
     expect(bridge.handover).toBe('handed-over');
     expect(await new ApiKeyStore(secrets, noEnv).read()).toEqual({ value: 'bk_live_user_key', source: 'keychain' });
 
@@ -51,11 +58,11 @@ describe('key handover', () => {
   });
 
   it('leaves a key the service already has alone', async () => {
-    const { storagePath, secrets } = await startService('bk_live_service_key');
+    const { accessPath, secrets } = await startService('bk_live_service_key');
     const user = new ApiKeyStore(keychain(), noEnv);
     await user.save('bk_live_old_user_key');
     const parent = new TestParentPort();
-    const bridge = await bridgeToService(parent, { storagePath, userKeys: user, log: () => undefined });
+    const bridge = await bridgeToService(parent, { accessPath, userKeys: user, log: () => undefined });
     expect(bridge.handover).toBe('service-has-key');
     expect((await new ApiKeyStore(secrets, noEnv).read())?.value).toBe('bk_live_service_key');
     parent.send({ type: 'stop' });
@@ -63,9 +70,9 @@ describe('key handover', () => {
   });
 
   it('relays a key entered in the window straight to the service', async () => {
-    const { storagePath, secrets } = await startService();
+    const { accessPath, secrets } = await startService();
     const parent = new TestParentPort();
-    const bridge = await bridgeToService(parent, { storagePath, userKeys: new ApiKeyStore(keychain(), noEnv), log: () => undefined });
+    const bridge = await bridgeToService(parent, { accessPath, userKeys: new ApiKeyStore(keychain(), noEnv), log: () => undefined });
     expect(bridge.handover).toBe('no-key');
     expect(await parent.notice('ready')).toEqual({ type: 'ready', mode: 'service' });
     const window = parent.connect();
@@ -79,8 +86,17 @@ describe('key handover', () => {
     const storage = makeTempDir();
     cleanups.push(storage.cleanup);
     const parent = new TestParentPort();
-    await expect(bridgeToService(parent, { storagePath: storage.path, userKeys: new ApiKeyStore(keychain(), noEnv), log: () => undefined })).rejects.toThrow(
+    await expect(bridgeToService(parent, { accessPath: storage.path, userKeys: new ApiKeyStore(keychain(), noEnv), log: () => undefined })).rejects.toThrow(
       /no Berth agent is running with storage/,
     );
+  });
+
+  it('reaches the service with the token it copies into the access folder, which it removes when it stops', async () => {
+    const { service, storagePath, accessPath } = await startService();
+    expect(readFileSync(join(accessPath, TOKEN_FILE), 'utf8')).toBe(readFileSync(join(storagePath, TOKEN_FILE), 'utf8'));
+    expect(readLocalApiAccess(accessPath).port).toBe(readLocalApiAccess(storagePath).port);
+    if (process.platform !== 'win32') expect(statSync(join(accessPath, TOKEN_FILE)).mode & 0o077).toBe(0);
+    await service.stop();
+    expect(readdirSync(accessPath)).toEqual([]);
   });
 });

@@ -1,3 +1,4 @@
+import { readdirSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { cliEnv, runCli, startCli } from '../fixtures/berth-agent-cli';
 import { makeTempDir } from '../fixtures/temp-dir';
@@ -24,22 +25,25 @@ describe('service cli', () => {
   it('explains its usage for an unknown action', async () => {
     const result = await runCli(['service', 'restart-everything']);
     expect(result.code).toBe(2);
-    expect(result.stderr).toContain('usage: berth-agent service install|uninstall|status');
+    expect(result.stderr).toContain('usage: berth-agent service install [--account ACCOUNT] [--user DOMAIN\\NAME] | uninstall | status');
   });
 
   // What the service's process runs: the agent with the local API the desktop app and the CLI connect to; Ctrl+C stops it.
-  it.skipIf(onWindows)('runs the agent as the service does and stops it on Ctrl+C', async () => {
+  it.skipIf(onWindows)('runs the agent as the service does, reachable through its access folder, and stops it on Ctrl+C', async () => {
     const storage = makeTempDir();
-    cleanups.push(storage.cleanup);
-    const service = startCli(['service', 'run', '--storage', storage.path], cliEnv());
+    const access = makeTempDir();
+    cleanups.push(storage.cleanup, access.cleanup);
+    const service = startCli(['service', 'run', '--storage', storage.path, '--access', access.path], cliEnv());
     cleanups.push(() => {
       if (service.child.exitCode === null) service.child.kill('SIGKILL');
     });
     await service.waitForOutput("running as the 'berth-agent' service");
-    const status = await runCli(['status', '--storage', storage.path, '--json']);
+    // The installing user's commands point at the access folder: the storage is the service's alone.
+    const status = await runCli(['status', '--storage', access.path, '--json']);
     expect(status.code).toBe(0);
     expect(JSON.parse(status.stdout).host.storagePath).toBe(storage.path);
     service.child.kill('SIGINT');
     expect((await service.exited).code).toBe(0);
+    expect(readdirSync(access.path)).toEqual([]);
   });
 });
