@@ -1,5 +1,7 @@
-import { readdirSync } from 'node:fs';
+import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { thisAgent } from '../../agent-core/cli/commands/service-actions';
 import { cliEnv, runCli, startCli } from '../fixtures/berth-agent-cli';
 import { makeTempDir } from '../fixtures/temp-dir';
 
@@ -45,5 +47,15 @@ describe('service cli', () => {
     service.child.kill('SIGINT');
     expect((await service.exited).code).toBe(0);
     expect(readdirSync(access.path)).toEqual([]);
+  });
+
+  it('installs from the built agent’s package, never from the sources and their loader', () => {
+    const folder = makeTempDir();
+    cleanups.push(folder.cleanup);
+    mkdirSync(join(folder.path, 'out', 'main'), { recursive: true });
+    writeFileSync(join(folder.path, 'package.json'), '{}');
+    const script = join(folder.path, 'out', 'main', 'berth-agent.js');
+    expect(thisAgent('/opt/node/bin/node', script)).toEqual({ kind: 'node', node: '/opt/node/bin/node', packageRoot: folder.path, script: join('out', 'main', 'berth-agent.js') });
+    expect(() => thisAgent('/opt/node/bin/node', join(folder.path, 'agent-core', 'cli', 'berth-agent.ts'))).toThrow(/from the built agent/);
   });
 });
