@@ -6,7 +6,8 @@ import { SERVICE_ID } from '../agent-core/protocol/desktop';
 /**
  * How the service's stop command reaches the running service: WinSW cannot send Ctrl+C to a GUI
  * program like Berth.exe, so it starts `Berth.exe --berth-service-stop`, which asks over this pipe.
- * The pipe's default security lets only administrators and LocalSystem write to it.
+ * The pipe's default security lets only administrators, LocalSystem and its creator (the service's
+ * account, which WinSW's stop command runs as too) write to it.
  */
 export function stopPipePath(platform: NodeJS.Platform): string {
   return platform === 'win32' ? `\\\\.\\pipe\\${SERVICE_ID}-stop` : join(tmpdir(), `${SERVICE_ID}-stop.sock`);

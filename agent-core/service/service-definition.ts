@@ -104,8 +104,9 @@ export function winswConfigXml(definition: ServiceDefinition): string {
     // The slots are the agent's children: stopping them first would skip their shutdown commands.
     element('stopparentprocessfirst', 'true'),
     element('stoptimeout', `${definition.stopTimeoutSeconds} sec`),
-    // WinSW creates the service as LocalSystem (it cannot name a virtual account); Manual keeps it from
-    // starting as that at boot until `sc.exe config` has set its account and made it automatic.
+    // WinSW 1.17 takes an account only as <serviceaccount> with its password in this file, in clear;
+    // without one it creates the service as LocalSystem. Manual keeps it from starting as that at
+    // boot until `sc.exe config` has set its account and made it automatic (service-steps.ts).
     element('startmode', 'Manual'),
     '  <onfailure action="restart" delay="10 sec"/>',
     '  <onfailure action="restart" delay="60 sec"/>',
