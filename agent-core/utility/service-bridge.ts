@@ -1,5 +1,6 @@
 import { WebSocket } from 'ws';
-import { API_PATH, readLocalApiAccess, type ApiKeyAccess } from '../local-api';
+import { API_PATH, readLocalApiAccess, type ApiKeyAccess, type LocalApiAccess } from '../local-api';
+import { BerthError } from '../protocol';
 import { LocalApiClient, openWebSocketTransport, type MessagePortLike } from '../protocol/local-api';
 import { handOverApiKey, type HandoverOutcome } from '../service';
 import { receiveFromMain, tellMain, type ParentPortLike } from './parent-port';
@@ -10,7 +11,17 @@ import { receiveFromMain, tellMain, type ParentPortLike } from './parent-port';
  */
 function openServiceSocket(accessPath: string): WebSocket {
   // Read on every connection: a restarted service listens on a new port with a new token.
-  const access = readLocalApiAccess(accessPath);
+  let access: LocalApiAccess;
+  try {
+    access = readLocalApiAccess(accessPath);
+  } catch (error) {
+    // A user the service was not installed for cannot even see the files: say what to check.
+    const why = error instanceof Error ? error.message : String(error);
+    throw new BerthError(
+      'NOT_FOUND',
+      `${why}. Is the Berth service running ('berth-agent service status'), and was it installed for you? Only that user can read ${accessPath}; an administrator can install it for you with 'berth-agent service install --user DOMAIN\\you'`,
+    );
+  }
   return new WebSocket(`ws://127.0.0.1:${access.port}${API_PATH}`, {
     headers: { Authorization: `Bearer ${access.token}` },
     handshakeTimeout: 10_000,

@@ -87,7 +87,7 @@ describe('key handover', () => {
     cleanups.push(storage.cleanup);
     const parent = new TestParentPort();
     await expect(bridgeToService(parent, { accessPath: storage.path, userKeys: new ApiKeyStore(keychain(), noEnv), log: () => undefined })).rejects.toThrow(
-      /no Berth agent is running with storage/,
+      /no Berth agent is running with storage .*was it installed for you\? Only that user can read/,
     );
   });
 
