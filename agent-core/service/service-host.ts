@@ -46,7 +46,14 @@ export async function startServiceAgent(options: {
     await runtime.stop();
     throw error;
   }
-  const unmirror = options.accessPath === undefined ? () => undefined : mirrorLocalApiAccess(options.storagePath, options.accessPath);
+  let unmirror: () => void;
+  try {
+    unmirror = options.accessPath === undefined ? () => undefined : mirrorLocalApiAccess(options.storagePath, options.accessPath);
+  } catch (error) {
+    await runtime.stop();
+    await localApi.close();
+    throw error;
+  }
   await runtime.start();
   let stopped: Promise<void> | null = null;
   return {
