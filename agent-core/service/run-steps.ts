@@ -12,12 +12,14 @@ export interface CommandOutcome {
   output: string;
 }
 
-export type RunCommand = (file: string, args: string[]) => Promise<CommandOutcome>;
+export type RunCommand = (file: string, args: string[], timeoutMs?: number) => Promise<CommandOutcome>;
+
+const COMMAND_TIMEOUT_MS = 180_000;
 
 /** Runs a program to its end and collects what it printed; never rejects for a non-zero exit. */
-export const runCommand: RunCommand = (file, args) =>
+export const runCommand: RunCommand = (file, args, timeoutMs = COMMAND_TIMEOUT_MS) =>
   new Promise((resolve) => {
-    execFile(file, args, { windowsHide: true, timeout: 180_000 }, (error, stdout, stderr) => {
+    execFile(file, args, { windowsHide: true, timeout: timeoutMs }, (error, stdout, stderr) => {
       const output = `${stdout}${stderr}`;
       if (!error) return resolve({ code: 0, output });
       const code = typeof error.code === 'number' ? error.code : -1;
@@ -97,7 +99,7 @@ export async function runServiceSteps(steps: ServiceStep[], run: RunCommand = ru
         break;
       case 'run': {
         log(`> ${[step.file, ...step.args].join(' ')}`);
-        const outcome = await run(step.file, step.args);
+        const outcome = await run(step.file, step.args, step.timeoutMs);
         if (outcome.output.trim() !== '') log(outcome.output.trim());
         if (outcome.code !== 0 && !step.mayFail) throw commandFailed(step, outcome);
         break;

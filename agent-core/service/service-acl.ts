@@ -9,6 +9,8 @@ function grant(principal: string, rights: string, inherit = TREE): string {
   return `${principal}:${inherit}(${rights})`;
 }
 
+const WHOLE_TREE_TIMEOUT_MS = 30 * 60_000;
+
 const ADMINS_AND_SYSTEM = [grant(`*${SIDS.system}`, 'F'), grant(`*${SIDS.administrators}`, 'F')];
 
 export function icacls(systemRoot: string, args: string[]): RunStep {
@@ -27,9 +29,11 @@ function setAcl(systemRoot: string, folder: string, grants: string[]): RunStep {
  * ACL of its own that lets users list it and nothing more.
  */
 export function takeOverRootSteps(systemRoot: string, layout: ServiceLayout): RunStep[] {
+  // These walk the storage too: every slot's working copies, on a reinstall.
+  const wholeTree = { timeoutMs: WHOLE_TREE_TIMEOUT_MS };
   return [
-    icacls(systemRoot, [layout.root, '/setowner', `*${SIDS.administrators}`, '/T', '/C', '/L', '/Q']),
-    icacls(systemRoot, [layout.root, '/reset', '/T', '/C', '/L', '/Q']),
+    { ...icacls(systemRoot, [layout.root, '/setowner', `*${SIDS.administrators}`, '/T', '/C', '/L', '/Q']), ...wholeTree },
+    { ...icacls(systemRoot, [layout.root, '/reset', '/T', '/C', '/L', '/Q']), ...wholeTree },
     setAcl(systemRoot, layout.root, [...ADMINS_AND_SYSTEM, grant(`*${SIDS.users}`, 'RX', '')]),
   ];
 }

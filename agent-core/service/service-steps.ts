@@ -3,7 +3,8 @@ import { folderAclSteps, inheritOnlySteps, takeOverRootSteps } from './service-a
 import type { ServiceAccount } from './service-account';
 import { winswConfigXml, type ServiceDefinition } from './service-definition';
 
-export type RunStep = { kind: 'run'; file: string; args: string[]; mayFail?: boolean };
+/** `timeoutMs`: longer than the usual 3 minutes, for a command that walks the whole storage. */
+export type RunStep = { kind: 'run'; file: string; args: string[]; mayFail?: boolean; timeoutMs?: number };
 
 /** One thing an install or uninstall does, as data: the tests read the plan, `runServiceSteps` carries it out. */
 export type ServiceStep =

@@ -25,6 +25,12 @@ describe('service acl', () => {
     ]);
   });
 
+  it('gives the take-over, which walks every working copy on a reinstall, half an hour instead of three minutes', () => {
+    const timed = windowsServicePlan().steps.filter((step) => step.kind === 'run' && step.timeoutMs !== undefined);
+    expect(commandLines(timed)).toEqual(['icacls.exe C:\\ProgramData\\Berth /setowner *S-1-5-32-544 /T /C /L /Q', 'icacls.exe C:\\ProgramData\\Berth /reset /T /C /L /Q']);
+    expect(timed.map((step) => step.kind === 'run' && step.timeoutMs)).toEqual([1_800_000, 1_800_000]);
+  });
+
   it('passes each grant, and a user name with a space, as one argument', () => {
     const access = windowsServicePlan().steps.find((step) => step.kind === 'run' && step.args[0] === 'C:\\ProgramData\\Berth\\access');
     expect(access).toEqual({
