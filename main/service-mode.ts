@@ -42,10 +42,19 @@ export async function detectAgentMode(platform: NodeJS.Platform, exec: ExecComma
   return { mode: service === 'not-installed' ? 'embedded' : 'service', service };
 }
 
+/**
+ * One argument as Windows' command-line parser reads it back: Start-Process joins its ArgumentList
+ * with spaces and quotes nothing, so `PC-7\\Ada Lovelace` would arrive as two arguments.
+ */
+function commandLineArgument(value: string): string {
+  if (value !== '' && !/[\s"]/.test(value)) return value;
+  return `"${value.replace(/(\\*)"/g, '$1$1\\"').replace(/(\\+)$/, '$1$1')}"`;
+}
+
 /** Runs Berth.exe elevated (Windows asks for administrator rights) and waits for its exit code. */
 export function elevatedCommand(executable: string, args: string[]): { file: string; args: string[] } {
   const quote = (value: string): string => `'${value.replace(/'/g, "''")}'`;
-  const argumentList = args.length > 0 ? ` -ArgumentList ${args.map(quote).join(',')}` : '';
+  const argumentList = args.length > 0 ? ` -ArgumentList ${args.map((arg) => quote(commandLineArgument(arg))).join(',')}` : '';
   const script = `$p = Start-Process -FilePath ${quote(executable)}${argumentList} -Verb RunAs -Wait -PassThru; exit $p.ExitCode`;
   return { file: 'powershell.exe', args: ['-NoProfile', '-NonInteractive', '-ExecutionPolicy', 'Bypass', '-Command', script] };
 }

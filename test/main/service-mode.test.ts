@@ -45,11 +45,12 @@ describe('service mode', () => {
   });
 
   it('runs the install elevated and waits for its exit code, quoting paths safely', () => {
-    const command = elevatedCommand("C:\\Users\\O'Brien\\AppData\\Local\\Programs\\Berth\\Berth.exe", [SERVICE_FLAGS.install, '--storage', 'D:\\berth data']);
+    const command = elevatedCommand("C:\\Users\\O'Brien\\AppData\\Local\\Programs\\Berth\\Berth.exe", [SERVICE_FLAGS.install, '--user', 'PC-7\\Ada "Ace" Lovelace\\']);
     expect(command.file).toBe('powershell.exe');
     expect(command.args.slice(0, 5)).toEqual(['-NoProfile', '-NonInteractive', '-ExecutionPolicy', 'Bypass', '-Command']);
     expect(command.args[5]).toBe(
-      "$p = Start-Process -FilePath 'C:\\Users\\O''Brien\\AppData\\Local\\Programs\\Berth\\Berth.exe' -ArgumentList '--berth-service-install','--storage','D:\\berth data' -Verb RunAs -Wait -PassThru; exit $p.ExitCode",
+      // Start-Process joins the list with spaces: an argument with a space is quoted for Windows' parser (quotes and trailing backslashes escaped).
+      "$p = Start-Process -FilePath 'C:\\Users\\O''Brien\\AppData\\Local\\Programs\\Berth\\Berth.exe' -ArgumentList '--berth-service-install','--user','\"PC-7\\Ada \\\"Ace\\\" Lovelace\\\\\"' -Verb RunAs -Wait -PassThru; exit $p.ExitCode",
     );
   });
 
