@@ -5,64 +5,48 @@ export const LOGIN_TOKEN_TTL_MS = 15 * 60_000;
 const MAX_SESSIONS = 100;
 
 /**
- * Logging a browser into the window: a one-time login token, printed by `berth-agent run` and
- * `berth-agent open`, is exchanged once for a session cookie (HttpOnly, so page scripts cannot read
- * it; SameSite=Strict, so no other site's page can make the browser send it). Sessions live as
- * long as the agent process.
+ * Logging a browser into the window: a one-time login code, printed in a link by `berth-agent run`
+ * and `berth-agent open`, is traded once for a session secret that the page keeps in its own
+ * sessionStorage and shows on each WebSocket upgrade (protocol/local-api/browser-session.ts).
+ * Never a cookie: the browser would send a cookie to every server on 127.0.0.1, whatever its port.
+ * Sessions live as long as the agent process.
  */
 export class BrowserLogin {
-  private readonly loginTokens = new Map<string, number>();
+  private readonly codes = new Map<string, number>();
   private readonly sessions = new Set<string>();
-  readonly cookieName: string;
 
   constructor(
-    port: number,
     private readonly ttlMs = LOGIN_TOKEN_TTL_MS,
     private readonly now: () => number = Date.now,
-  ) {
-    // Cookies do not tell ports apart: a name per port keeps two agents on one machine from clashing.
-    this.cookieName = `berth_session_${port}`;
-  }
+  ) {}
 
+  /** A new one-time login code, valid for the TTL. */
   issue(): string {
     this.prune();
-    const token = newSecret();
-    this.loginTokens.set(token, this.now() + this.ttlMs);
-    return token;
+    const code = newSecret();
+    this.codes.set(code, this.now() + this.ttlMs);
+    return code;
   }
 
-  /** A new session for a valid, unused, unexpired token; null otherwise. The token is spent either way. */
-  redeem(token: string): string | null {
+  /** A new session for a valid, unused, unexpired code; null otherwise. The code is spent either way. */
+  redeem(code: string): string | null {
     this.prune();
-    const match = [...this.loginTokens.keys()].find((candidate) => sameSecret(token, candidate));
+    const match = [...this.codes.keys()].find((candidate) => sameSecret(code, candidate));
     if (match === undefined) return null;
-    this.loginTokens.delete(match);
+    this.codes.delete(match);
     const session = newSecret();
     this.sessions.add(session);
     if (this.sessions.size > MAX_SESSIONS) this.sessions.delete(this.sessions.values().next().value!);
     return session;
   }
 
-  setCookie(session: string): string {
-    return `${this.cookieName}=${session}; HttpOnly; SameSite=Strict; Path=/`;
-  }
-
-  /** True when the Cookie header carries a session this agent issued. */
-  hasSession(cookieHeader: string | undefined): boolean {
-    const value = readCookie(cookieHeader, this.cookieName);
-    return value !== null && [...this.sessions].some((session) => sameSecret(value, session));
+  /** True for a session secret this agent issued. */
+  hasSession(secret: string | null): boolean {
+    return secret !== null && [...this.sessions].some((session) => sameSecret(secret, session));
   }
 
   private prune(): void {
     const now = this.now();
-    for (const [token, expiresAt] of this.loginTokens) if (expiresAt <= now) this.loginTokens.delete(token);
+    for (const [code, expiresAt] of this.codes) if (expiresAt <= now) this.codes.delete(code);
   }
-}
-
-function readCookie(header: string | undefined, name: string): string | null {
-  for (const part of (header ?? '').split(';')) {
-    const [key, ...rest] = part.trim().split('=');
-    if (key === name) return rest.join('=');
-  }
-  return null;
 }

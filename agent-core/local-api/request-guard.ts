@@ -18,6 +18,12 @@ export function originProblem(origin: string | undefined, port: number): string 
   return ownOrigins(port).includes(origin.toLowerCase()) ? null : `Origin '${origin}' may not use this agent's local API`;
 }
 
+/** Why this Origin may not speak for a browser session, or null: unlike `originProblem`, a missing Origin is refused, as every browser sends one. */
+export function browserOriginProblem(origin: string | undefined, port: number): string | null {
+  if (origin === undefined) return 'a browser session is accepted only from the window\'s own page, which sends its Origin';
+  return originProblem(origin, port);
+}
+
 export function bearerToken(authorization: string | undefined): string | null {
   const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? '');
   return match ? match[1]! : null;

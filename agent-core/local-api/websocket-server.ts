@@ -3,14 +3,16 @@ import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import { BerthError } from '../protocol';
+import { LOCAL_API_PROTOCOL, LOGIN_FRAGMENT_KEY, LOGIN_PATH, LoginExchangeRequest, sessionFromProtocols, type LoginExchangeResponse } from '../protocol/local-api';
 import type { ServerTransport } from './api-session';
 import { BrowserLogin } from './browser-login';
 import { API_PATH, newSecret, removeLocalApiFiles, writeEndpointFile, writeTokenFile } from './local-api-files';
-import { bearerToken, hostProblem, originProblem, sameSecret } from './request-guard';
+import { bearerToken, browserOriginProblem, hostProblem, originProblem, sameSecret } from './request-guard';
 import type { LocalApiServer } from './server';
 import { securityHeaders, serveStatic } from './static-files';
 
-const LOGIN_PATH = '/login';
+const MAX_LOGIN_BODY_BYTES = 4096;
+const LINK_REFUSED = "This login link was used already or has expired. Run 'berth-agent open' for a new one.";
 const MAX_FRAME_BYTES = 8 * 1024 * 1024;
 // Below this many queued bytes a client counts as caught up again.
 const DRAIN_BYTES = 64 * 1024;
@@ -26,8 +28,10 @@ export interface WebSocketServerOptions {
 
 /**
  * The local API over a WebSocket on 127.0.0.1, for headless mode: the CLI authenticates with the
- * token in `{storage}/local-api.token`; a browser with the session cookie it got at /login. Every
- * request must name this agent in its Host header and, when it has one, in its Origin.
+ * token in `{storage}/local-api.token` (an Authorization header); a browser with the session secret
+ * its page got at POST /login for a one-time code (a `Sec-WebSocket-Protocol` value, and only with
+ * this agent's own Origin). Every request must name this agent in its Host header and, when it has
+ * one, in its Origin.
  */
 export class LocalApiWebSocketServer {
   private readonly sockets = new Set<WebSocket>();
@@ -43,11 +47,16 @@ export class LocalApiWebSocketServer {
 
   static async start(options: WebSocketServerOptions): Promise<LocalApiWebSocketServer> {
     const http = createServer();
-    const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES });
+    // A browser's upgrade offers the API's subprotocol beside its session; the answer names only the former.
+    const wss = new WebSocketServer({
+      noServer: true,
+      maxPayload: MAX_FRAME_BYTES,
+      handleProtocols: (offered) => (offered.has(LOCAL_API_PROTOCOL) ? LOCAL_API_PROTOCOL : false),
+    });
     await listen(http, options.port ?? 0);
     const port = (http.address() as AddressInfo).port;
     const token = newSecret();
-    const instance = new LocalApiWebSocketServer(http, wss, options, port, token, new BrowserLogin(port));
+    const instance = new LocalApiWebSocketServer(http, wss, options, port, token, new BrowserLogin());
     http.on('request', (request, response) => instance.onRequest(request, response));
     http.on('upgrade', (request, socket, head) => instance.onUpgrade(request, socket, head));
     writeTokenFile(options.storagePath, token);
@@ -64,9 +73,9 @@ export class LocalApiWebSocketServer {
     return `ws://127.0.0.1:${this.port}${API_PATH}`;
   }
 
-  /** A fresh one-time link that logs a browser into the window. */
+  /** A fresh one-time link that logs a browser into the window; its code is in the fragment, which no server is sent. */
   loginUrl(): string {
-    return `${this.origin}${LOGIN_PATH}?token=${this.login.issue()}`;
+    return `${this.origin}/#${LOGIN_FRAGMENT_KEY}=${this.login.issue()}`;
   }
 
   async close(): Promise<void> {
@@ -80,20 +89,29 @@ export class LocalApiWebSocketServer {
   private onRequest(request: IncomingMessage, response: ServerResponse): void {
     const refusal = hostProblem(request.headers.host, this.port);
     if (refusal !== null) return plain(response, 403, this.port, `${refusal}\n`);
-    if (request.method !== 'GET' && request.method !== 'HEAD') return plain(response, 405, this.port, 'only GET and HEAD are served here\n');
     const url = new URL(request.url ?? '/', this.origin);
-    if (url.pathname === LOGIN_PATH) return this.onLogin(url, response);
+    if (url.pathname === LOGIN_PATH && request.method === 'POST') return void this.onLogin(request, response);
+    if (request.method !== 'GET' && request.method !== 'HEAD') return plain(response, 405, this.port, 'only GET and HEAD are served here\n');
     if (url.pathname === API_PATH) return plain(response, 426, this.port, 'this path takes WebSocket connections only\n');
     serveStatic(this.options.rendererDir, this.port, request, response);
   }
 
-  private onLogin(url: URL, response: ServerResponse): void {
-    const session = this.login.redeem(url.searchParams.get('token') ?? '');
-    if (session === null) {
-      return plain(response, 403, this.port, "This login link was used already or has expired. Run 'berth-agent open' for a new one.\n");
-    }
-    response.writeHead(303, { ...securityHeaders(this.port), Location: '/', 'Set-Cookie': this.login.setCookie(session), 'Cache-Control': 'no-store' });
-    response.end();
+  /**
+   * The page trades the link's one-time code for a session secret. Only the window's own page may
+   * ask (its Origin, and a JSON body, which no other page can send here without a CORS preflight
+   * that this server never grants); the answer is never cached.
+   */
+  private async onLogin(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const foreign = browserOriginProblem(request.headers.origin, this.port);
+    if (foreign !== null) return plain(response, 403, this.port, `${foreign}\n`);
+    if (!/^application\/json\b/i.test(request.headers['content-type'] ?? '')) return plain(response, 415, this.port, 'a login is a JSON body\n');
+    const body = await readBody(request, MAX_LOGIN_BODY_BYTES);
+    const parsed = body === null ? null : LoginExchangeRequest.safeParse(parse(body));
+    const session = parsed?.success ? this.login.redeem(parsed.data.code) : null;
+    if (session === null) return plain(response, 403, this.port, `${LINK_REFUSED}\n`);
+    const answer: LoginExchangeResponse = { session };
+    response.writeHead(200, { ...securityHeaders(this.port), 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store' });
+    response.end(JSON.stringify(answer));
   }
 
   private onUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void {
@@ -118,8 +136,8 @@ export class LocalApiWebSocketServer {
     if (foreign !== null) return { status: 403, message: foreign };
     const token = bearerToken(request.headers.authorization);
     if (token !== null) return sameSecret(token, this.token) ? null : { status: 401, message: 'wrong local-API token' };
-    // A browser always sends Origin; the cookie alone is not enough without it.
-    if (origin !== undefined && this.login.hasSession(request.headers.cookie)) return null;
+    const session = sessionFromProtocols((request.headers['sec-websocket-protocol'] ?? '').split(',').map((value) => value.trim()));
+    if (session !== null && browserOriginProblem(origin, this.port) === null && this.login.hasSession(session)) return null;
     return { status: 401, message: "log in first: open the link 'berth-agent open' prints" };
   }
 }
@@ -155,6 +173,23 @@ function parse(text: string): unknown {
   } catch {
     return undefined;
   }
+}
+
+/** The request's body as text, or null when it is larger than `limit` bytes or breaks off. */
+function readBody(request: IncomingMessage, limit: number): Promise<string | null> {
+  return new Promise((resolve) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    request.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) {
+        resolve(null);
+        request.destroy();
+      } else chunks.push(chunk);
+    });
+    request.once('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    request.once('error', () => resolve(null));
+  });
 }
 
 function plain(response: ServerResponse, status: number, port: number, text: string): void {

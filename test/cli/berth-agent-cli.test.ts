@@ -6,7 +6,7 @@ import type { SlotView } from '../../agent-core/protocol/local-api';
 import { findFreePort } from '../../agent-core/traffic';
 import { startAgentProcess, type AgentProcess } from '../fixtures/agent-process';
 import { cliEnv, runCli, startCli, type CliResult } from '../fixtures/berth-agent-cli';
-import { httpRequest } from '../fixtures/http-request';
+import { redeemLoginCode } from '../fixtures/browser-login';
 import { getVersion } from '../fixtures/local-api-watch';
 import { sampleSlotSpec, writeSampleApp } from '../fixtures/slot-spec';
 import { makeTempDir } from '../fixtures/temp-dir';
@@ -49,15 +49,15 @@ describe('berth-agent CLI', () => {
   }, TIMEOUT);
 
   it('prints a login link when it starts, and open prints a new one; each works once', async () => {
-    expect(agent.output()).toMatch(/open the window: http:\/\/127\.0\.0\.1:\d+\/login\?token=\S+/);
+    expect(agent.output()).toMatch(/open the window: http:\/\/127\.0\.0\.1:\d+\/#login=\S+/);
     const opened = await cli('open');
     expect(opened.code, opened.stderr).toBe(0);
     const url = opened.stdout.trim();
-    expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/login\?token=/);
-    const first = await httpRequest(url);
-    expect(first.status).toBe(303);
-    expect(String(first.headers['set-cookie'])).toMatch(/HttpOnly; SameSite=Strict/);
-    expect((await httpRequest(url)).status).toBe(403);
+    expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/#login=/);
+    const first = await redeemLoginCode(url);
+    expect(first.status).toBe(200);
+    expect(first.headers['set-cookie']).toBeUndefined();
+    expect((await redeemLoginCode(url)).status).toBe(403);
   }, TIMEOUT);
 
   it('defines a local slot from a spec file and lists it in a table, or as JSON', async () => {

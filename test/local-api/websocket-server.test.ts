@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { ENDPOINT_FILE, TOKEN_FILE, readLocalApiAccess } from '../../agent-core/local-api';
 import { BrowserLogin } from '../../agent-core/local-api/browser-login';
+import { loginCode, redeemLoginCode } from '../fixtures/browser-login';
 import { httpRequest } from '../fixtures/http-request';
 import { startLocalApiHarness, type LocalApiHarness } from '../fixtures/local-api';
 import { makeTempDir } from '../fixtures/temp-dir';
@@ -78,29 +79,44 @@ describe('local API WebSocket server', () => {
     expect(page.body).not.toContain('Berth');
   });
 
-  it('logs a browser in once with a one-time link, for a cookie that opens the WebSocket from its own origin only', async () => {
-    const link = new URL(harness.web!.loginUrl());
-    expect(link.origin).toBe(`http://127.0.0.1:${port}`);
-    const login = await httpRequest(link.href);
-    expect(login.status).toBe(303);
-    expect(login.headers.location).toBe('/');
-    const setCookie = String(login.headers['set-cookie']);
-    expect(setCookie).toMatch(/HttpOnly/);
-    expect(setCookie).toMatch(/SameSite=Strict/);
-    const cookie = setCookie.split(';')[0]!;
-    expect((await httpRequest(link.href)).status).toBe(403);
+  it('logs a browser in once with a one-time link, for a session that opens the WebSocket from its own origin only', async () => {
+    const link = harness.web!.loginUrl();
+    const own = `http://127.0.0.1:${port}`;
+    expect(link).toMatch(new RegExp(`^${own}/#login=[A-Za-z0-9_-]{40,}$`));
 
-    const own = { Host: `127.0.0.1:${port}`, Cookie: cookie };
-    expect(await upgradeStatus(port, { ...own, Origin: `http://127.0.0.1:${port}` })).toBe(101);
-    expect(await upgradeStatus(port, own)).toBe(401);
-    expect(await upgradeStatus(port, { ...own, Origin: 'http://evil.example' })).toBe(403);
-    expect(await upgradeStatus(port, { ...own, Cookie: `${cookie}x`, Origin: `http://127.0.0.1:${port}` })).toBe(401);
+    const login = await redeemLoginCode(link);
+    expect(login.status).toBe(200);
+    expect(login.headers['set-cookie']).toBeUndefined();
+    expect(login.headers['cache-control']).toBe('no-store');
+    const { session } = JSON.parse(login.body) as { session: string };
+    expect((await redeemLoginCode(link)).status).toBe(403);
+
+    const offered = { Host: `127.0.0.1:${port}`, 'Sec-WebSocket-Protocol': `berth.local-api, berth.session.${session}` };
+    expect(await upgradeStatus(port, { ...offered, Origin: own })).toBe(101);
+    expect(await upgradeStatus(port, offered)).toBe(401);
+    expect(await upgradeStatus(port, { ...offered, Origin: 'http://evil.example' })).toBe(403);
+    expect(await upgradeStatus(port, { ...offered, Origin: own, 'Sec-WebSocket-Protocol': `berth.local-api, berth.session.${session}x` })).toBe(401);
+  });
+
+  it('trades a login code only for the window’s own page, and only as JSON', async () => {
+    const link = harness.web!.loginUrl();
+    expect((await redeemLoginCode(link, { origin: `http://127.0.0.1:${port + 1}` })).status).toBe(403);
+    expect((await redeemLoginCode(link, { origin: undefined })).status).toBe(403);
+    const form = await httpRequest(`http://127.0.0.1:${port}/login`, {
+      method: 'POST',
+      headers: { Origin: `http://127.0.0.1:${port}`, 'Content-Type': 'application/x-www-form-urlencoded' },
+      body: `code=${loginCode(link)}`,
+    });
+    expect(form.status).toBe(415);
+    expect((await redeemLoginCode(link, { code: 'not-a-code' })).status).toBe(403);
+    // None of the refusals spent the code.
+    expect((await redeemLoginCode(link)).status).toBe(200);
   });
 
   it('hands out login links through the API, as berth-agent open asks for them', async () => {
     const client = await harness.connect();
     const { url } = await client.call('ui.loginUrl');
-    expect((await httpRequest(url)).status).toBe(303);
+    expect((await redeemLoginCode(url)).status).toBe(200);
   });
 
   it('serves the built window with a Content-Security-Policy, and nothing outside its folder', async () => {
@@ -132,7 +148,7 @@ describe('local API WebSocket server', () => {
 describe('browser login', () => {
   it('lets a login link expire after 15 minutes unused', () => {
     let now = 1_000;
-    const login = new BrowserLogin(4000, 15 * 60_000, () => now);
+    const login = new BrowserLogin(15 * 60_000, () => now);
     const early = login.issue();
     const late = login.issue();
     now += 15 * 60_000 - 1;
@@ -141,12 +157,11 @@ describe('browser login', () => {
     expect(login.redeem(late)).toBeNull();
   });
 
-  it('accepts only the session cookie it issued, under a name of its own port', () => {
-    const login = new BrowserLogin(4000);
+  it('accepts only the sessions it issued', () => {
+    const login = new BrowserLogin();
     const session = login.redeem(login.issue())!;
-    expect(login.setCookie(session)).toBe(`berth_session_4000=${session}; HttpOnly; SameSite=Strict; Path=/`);
-    expect(login.hasSession(`theme=dark; berth_session_4000=${session}`)).toBe(true);
-    expect(login.hasSession(`berth_session_4001=${session}`)).toBe(false);
-    expect(login.hasSession(undefined)).toBe(false);
+    expect(login.hasSession(session)).toBe(true);
+    expect(login.hasSession(`${session}x`)).toBe(false);
+    expect(login.hasSession(null)).toBe(false);
   });
 });

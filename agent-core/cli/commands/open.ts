@@ -6,7 +6,8 @@ export const openCommand: CliCommand = {
   summary: "print a new one-time link that logs a browser into the agent's window",
   usage: `berth-agent open [--storage DIR] [--json]
 
-The link works once and for 15 minutes; it gives the browser a session cookie for this agent.
+The link works once and for 15 minutes. It logs in the browser tab that opens it (a reload keeps
+the login; another tab needs a link of its own), until the agent stops.
 ${CLIENT_USAGE}`,
   async run(argv) {
     const { values } = parseCommand(argv, {}, { min: 0, max: 0, names: '' });

@@ -8,3 +8,12 @@ export { StateSync, type DeltaOutcome } from './state-sync';
 export { LocalApiClient, type CallArgs, type LocalApiClientEvents, type LogStream } from './client';
 export { createPortTransport, type MessagePortLike } from './port-transport';
 export { createWebSocketTransport, openWebSocketTransport, type WebSocketLike } from './websocket-transport';
+export {
+  LOCAL_API_PROTOCOL,
+  LOGIN_FRAGMENT_KEY,
+  LOGIN_PATH,
+  LoginExchangeRequest,
+  LoginExchangeResponse,
+  browserSessionProtocols,
+  sessionFromProtocols,
+} from './browser-session';

@@ -1,4 +1,5 @@
 import { LocalApiClient, type Transport } from '../../../agent-core/protocol/local-api';
+import { LoginLinkRefused } from './browser-session';
 
 /** The window's own link to the agent (not the agent's link to the control plane). */
 export type LinkStatus = 'connecting' | 'connected' | 'unreachable' | 'login-needed';
@@ -19,7 +20,8 @@ export interface LinkOptions {
 
 const FIRST_RETRY_MS = 500;
 const MAX_RETRY_MS = 5_000;
-// The login may be renewed in another tab at any time; this is how soon this window notices.
+// A login made in another tab of this origin is announced at once (BrowserSession.onShared); this
+// timer catches one that arrived while an attempt was under way.
 const LOGIN_RETRY_MS = 2_000;
 
 /**
@@ -87,8 +89,9 @@ export class AgentLink {
     } catch (error) {
       const up = await this.options.agentAnswers();
       this.attempting = false;
-      if (up) this.retryLater('login-needed', 'the agent is running but refused this window: its login has ended');
-      else this.retryLater('unreachable', (error as Error).message);
+      if (!up) this.retryLater('unreachable', (error as Error).message);
+      else if (error instanceof LoginLinkRefused) this.retryLater('login-needed', error.message);
+      else this.retryLater('login-needed', 'it has no login, or its login ended when the agent restarted');
     }
   }
 

@@ -1,13 +1,23 @@
 import { AGENT_PORT_MESSAGE, type DesktopBridge } from '../../../agent-core/protocol/desktop';
-import { createPortTransport, openWebSocketTransport, type Transport } from '../../../agent-core/protocol/local-api';
+import { browserSessionProtocols, createPortTransport, openWebSocketTransport, type Transport } from '../../../agent-core/protocol/local-api';
+import { LoginLinkRefused, type BrowserSession } from './browser-session';
 
 /** Where the agent's WebSocket server takes local-API connections (agent-core/local-api API_PATH). */
 export const LOCAL_API_PATH = '/api';
 
-/** The page's own agent: the window is served by the agent it talks to, so the session cookie goes along. */
-export function openBrowserTransport(): Promise<Transport> {
-  const scheme = location.protocol === 'https:' ? 'wss' : 'ws';
-  return openWebSocketTransport(new WebSocket(`${scheme}://${location.host}${LOCAL_API_PATH}`));
+/** The page's own agent: the window is served by the agent it talks to, and shows it this tab's session on the upgrade. */
+export function browserTransport(login: BrowserSession): () => Promise<Transport> {
+  return async () => {
+    const { session, linkRefused } = await login.current();
+    const scheme = location.protocol === 'https:' ? 'wss' : 'ws';
+    try {
+      return await openWebSocketTransport(new WebSocket(`${scheme}://${location.host}${LOCAL_API_PATH}`, browserSessionProtocols(session)));
+    } catch (error) {
+      // A link that did not work matters only when no earlier login of this tab still does.
+      if (linkRefused) throw new LoginLinkRefused('this login link was used already or has expired');
+      throw error;
+    }
+  };
 }
 
 /**

@@ -35,8 +35,8 @@ export function LinkBanner() {
     return (
       <div className="banner banner-warning" role="alert">
         <p>
-          This window is not logged in to the agent (a login ends when the agent restarts). On the agent's machine run{' '}
-          <code>berth-agent open</code> and open the link it prints; this window reconnects by itself.{stale}
+          This window is not logged in to the agent{link.detail ? ` (${link.detail})` : ''}. On the agent's machine run <code>berth-agent open</code> and
+          open the link it prints, in this tab or another one of this browser; this window reconnects by itself.{stale}
         </p>
         {retry}
       </div>
