@@ -12,7 +12,9 @@ export default defineConfig({
   projects: [
     {
       name: 'e2e',
-      testDir: 'test/e2e',
+      // The window's end-to-end specs, and the browser attacks of test/security.
+      testDir: 'test',
+      testMatch: ['e2e/**/*.spec.ts', 'security/**/*.spec.ts'],
       use: {
         browserName: 'chromium',
         launchOptions: {

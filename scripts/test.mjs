@@ -88,7 +88,8 @@ function specsIn(folder) {
 }
 
 function playwright() {
-  if (specsIn(join(root, 'test', 'e2e')).length === 0) return;
+  // The e2e project runs the browser specs of test/e2e and test/security (playwright.config.ts).
+  if (['e2e', 'security'].every((folder) => specsIn(join(root, 'test', folder)).length === 0)) return;
   rmSync(playwrightReport, { force: true });
   // The window's setup page stores an API key: the agents it starts need the keyring too.
   const ok = runWithKeyring('playwright e2e', [cliOf('@playwright/test', 'playwright'), 'test', '--project=e2e']);

@@ -33,14 +33,13 @@ test('resynchronises with the agent after it restarts, showing what changed whil
   }
 
   // A browser login lasts as long as the agent process: the window asks for a new one, and picks
-  // it up by itself once it is opened in another tab.
+  // it up by itself once it is opened in another tab of the same browser.
   const loginNeeded = page.getByRole('alert').filter({ hasText: 'not logged in' });
-  await expect(loginNeeded.or(page.locator('main[aria-busy="false"]'))).toBeVisible({ timeout: 20_000 });
-  if (await loginNeeded.isVisible()) {
-    const tab = await page.context().newPage();
-    await tab.goto(await agent.loginUrl());
-    await tab.close();
-  }
+  await expect(loginNeeded).toBeVisible({ timeout: 20_000 });
+  const tab = await page.context().newPage();
+  await tab.goto(await agent.loginUrl());
+  await expect(tab.getByRole('main')).toHaveAttribute('aria-busy', 'false', { timeout: 20_000 });
+  await tab.close();
   await expect(page.getByRole('main')).toHaveAttribute('aria-busy', 'false', { timeout: 20_000 });
   await expect(row).toContainText('available');
   await expect(page.getByRole('alert')).toHaveCount(0);
