@@ -5,7 +5,7 @@ import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import { BerthError } from '../protocol';
 import { LOCAL_API_PROTOCOL, LOGIN_FRAGMENT_KEY, LOGIN_PATH, LoginExchangeRequest, sessionFromProtocols, type LoginExchangeResponse } from '../protocol/local-api';
 import type { ServerTransport } from './api-session';
-import { BrowserLogin } from './browser-login';
+import { BrowserLogin, LOGIN_TOKEN_TTL_MS } from './browser-login';
 import { API_PATH, newSecret, removeLocalApiFiles, writeEndpointFile, writeTokenFile } from './local-api-files';
 import { bearerToken, browserOriginProblem, hostProblem, originProblem, sameSecret } from './request-guard';
 import type { LocalApiServer } from './server';
@@ -24,6 +24,8 @@ export interface WebSocketServerOptions {
   port?: number;
   /** The built window to serve at /, or null to serve none. */
   rendererDir: string | null;
+  /** The clock login links expire by (tests move it past the 15 minutes). */
+  clock?: () => number;
 }
 
 /**
@@ -56,7 +58,7 @@ export class LocalApiWebSocketServer {
     await listen(http, options.port ?? 0);
     const port = (http.address() as AddressInfo).port;
     const token = newSecret();
-    const instance = new LocalApiWebSocketServer(http, wss, options, port, token, new BrowserLogin());
+    const instance = new LocalApiWebSocketServer(http, wss, options, port, token, new BrowserLogin(LOGIN_TOKEN_TTL_MS, options.clock));
     http.on('request', (request, response) => instance.onRequest(request, response));
     http.on('upgrade', (request, socket, head) => instance.onUpgrade(request, socket, head));
     writeTokenFile(options.storagePath, token);
