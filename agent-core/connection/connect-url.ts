@@ -4,10 +4,13 @@ import { CONNECT_PATH } from '../protocol/control-plane';
 
 const SCHEMES: Record<string, string> = { 'https:': 'wss:', 'http:': 'ws:', 'wss:': 'wss:', 'ws:': 'ws:' };
 
-/** True for 127.0.0.0/8, ::1 and localhost: the only hosts plain ws:// may reach without an explicit setting. */
+/**
+ * True for 127.0.0.0/8, ::1 and localhost: the only hosts plain ws:// may reach without an explicit
+ * setting. Not `*.localhost`: only some resolvers send those to loopback, others ask DNS for them.
+ */
 export function isLoopbackHost(hostname: string): boolean {
   const host = hostname.replace(/^\[(.*)\]$/, '$1').toLowerCase();
-  if (host === 'localhost' || host.endsWith('.localhost')) return true;
+  if (host === 'localhost') return true;
   if (isIP(host) === 4) return host.startsWith('127.');
   if (isIP(host) === 6) return host === '::1' || host === '0:0:0:0:0:0:0:1';
   return false;

@@ -1,5 +1,6 @@
 import { BerthError, type SlotSpec } from '../protocol';
 import type { LocalSlotSource } from '../protocol/local-api';
+import { repositoryUrlProblem } from '../source/git-auth';
 import { sourceRootProblem } from '../source/source-roots';
 import type { SlotController } from '../slots';
 import type { HandlerContext, HandlerTable } from './handler-table';
@@ -10,6 +11,12 @@ type LocalSlotMethods = 'localSlots.create' | 'localSlots.update' | 'localSlots.
 /** Slots a person defines on this machine: they deploy without any control plane. */
 export function localSlotHandlers(context: HandlerContext): Pick<HandlerTable, LocalSlotMethods> {
   const { agent, feed, localSources } = context;
+
+  // Refused before the spec is stored, rather than at its first deployment, so a credential in the URL never reaches the database.
+  const checkRepository = (spec: SlotSpec): void => {
+    const problem = spec.repository ? repositoryUrlProblem(spec.repository.url) : null;
+    if (problem !== null) throw new BerthError('INVALID_PAYLOAD', `the repository URL ${problem}`);
+  };
 
   const checkSource = (spec: SlotSpec, source: LocalSlotSource): void => {
     if (source.kind === 'git' && !spec.repository) {
@@ -32,6 +39,7 @@ export function localSlotHandlers(context: HandlerContext): Pick<HandlerTable, L
     'localSlots.create': async ({ spec, source }) => {
       if (agent.slots.get(spec.id)) throw new BerthError('INVALID_PAYLOAD', `a slot with id '${spec.id}' already exists on this host`);
       checkUniqueName(spec, null);
+      checkRepository(spec);
       checkSource(spec, source);
       localSources.set(spec.id, source);
       let controller: SlotController;
@@ -50,6 +58,7 @@ export function localSlotHandlers(context: HandlerContext): Pick<HandlerTable, L
         throw new BerthError('INVALID_PAYLOAD', `the spec's id '${spec.id}' is not the slot's id '${controller.id}'; a slot's id cannot change`);
       }
       checkUniqueName(spec, controller.id);
+      checkRepository(spec);
       const nextSource = source ?? localSources.get(controller.id);
       if (nextSource) checkSource(spec, nextSource);
       await agent.slots.define(restoreSecrets(spec, controller.currentSpec), 'local');

@@ -22,6 +22,10 @@ const IDENTITY = { name: 'Berth', email: 'berth@localhost' };
 const SCHEME = /^([a-z][a-z0-9+.-]*):\/\//i;
 const ALLOWED_SCHEMES = new Set(['https', 'http', 'ssh', 'git', 'file']);
 
+// Access tokens people paste as a clone URL's user name (`https://ghp_…@github.com/…`, which GitHub
+// accepts): GitHub's, GitLab's and Atlassian's announce themselves by a prefix.
+const TOKEN_PREFIX = /^(gh[pousr]_|github_pat_|glpat-|gldt-|glptt-|glrt-|ATBB|ATATT)/;
+
 /** Why git must not be pointed at `url`, or null when it may. */
 export function repositoryUrlProblem(url: string): string | null {
   // eslint-disable-next-line no-control-regex
@@ -31,10 +35,26 @@ export function repositoryUrlProblem(url: string): string | null {
   const scheme = SCHEME.exec(url)?.[1].toLowerCase();
   if (scheme === undefined) return null;
   if (!ALLOWED_SCHEMES.has(scheme)) return `uses the scheme '${scheme}'; use https, ssh, git, file or a local path`;
-  if ((scheme === 'https' || scheme === 'http') && parseHttpUrl(url)?.password) {
-    return 'carries a password; give it as the repository token instead, so it is never stored';
+  const parsed = parseUrl(url);
+  if (parsed?.password) return 'carries a password; give it as the repository token instead, so it is never stored';
+  // A user name is normal for ssh (git@host) and beside a token over https (deploy-bot@host); a token is not.
+  if ((scheme === 'https' || scheme === 'http') && parsed?.username && looksLikeToken(safeDecode(parsed.username))) {
+    return 'carries an access token as its user name; put the token in repository.token instead, so it is never stored in the URL';
   }
   return null;
+}
+
+/**
+ * True for a user name that is an access token: a known token prefix, or a long random run of
+ * letters and digits (old GitHub and Gitea tokens are 40 hex digits, Azure DevOps ones 52 base32
+ * characters). Names of people, bots and organisations are words: they switch between letters and
+ * digits a few times at most.
+ */
+function looksLikeToken(user: string): boolean {
+  if (TOKEN_PREFIX.test(user)) return true;
+  if (!/^[A-Za-z0-9_-]{20,}$/.test(user)) return false;
+  const switches = user.match(/[A-Za-z](?=\d)|\d(?=[A-Za-z])/g)?.length ?? 0;
+  return switches >= 4;
 }
 
 /**
@@ -101,8 +121,19 @@ function tokenHeader(repository: Repository): { origin: string; basic: string; t
   return { origin: url.origin, basic: Buffer.from(`${user}:${token}`, 'utf8').toString('base64'), token };
 }
 
+function safeDecode(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
+}
+
 function parseHttpUrl(url: string): URL | null {
-  if (!/^https?:\/\//i.test(url)) return null;
+  return /^https?:\/\//i.test(url) ? parseUrl(url) : null;
+}
+
+function parseUrl(url: string): URL | null {
   try {
     return new URL(url);
   } catch {

@@ -19,9 +19,9 @@ const CONNECTION_OPTIONS = new Set(['keep-alive', 'close', 'upgrade']);
 
 export interface ForwardingOptions {
   /**
-   * Keep the X-Forwarded-* headers a client sent (append to X-Forwarded-For) instead of replacing
-   * them: only right when a trusted proxy stands in front of this one, otherwise a client could
-   * claim any address.
+   * Keep the X-Forwarded-* and X-Real-IP headers a client sent (append to X-Forwarded-For) instead
+   * of replacing them: only right when a trusted proxy stands in front of this one, otherwise a
+   * client could claim any address.
    */
   trustForwardedHeaders: boolean;
 }
@@ -49,6 +49,7 @@ function clientAddress(req: IncomingMessage): string {
 /**
  * The headers for the upstream request, as a flat [name, value, …] list (the shape of rawHeaders,
  * the shape Node takes as is): hop-by-hop headers dropped, X-Forwarded-For, -Proto and -Host set,
+ * X-Real-IP set to the address the connection really comes from (never the one a client claims),
  * the client's Host kept so the app sees the address people used (`upstreamHost` where the client
  * sent none). For a WebSocket upgrade, `upgrade` is the protocol asked for and Connection/Upgrade
  * are set again.
@@ -66,6 +67,7 @@ export function upstreamRequestHeaders(
   let forwardedFor = '';
   let forwardedProto = '';
   let forwardedHost = '';
+  let realIp = '';
   for (let i = 0; i < raw.length; i += 2) {
     const name = raw[i]!;
     const value = raw[i + 1]!;
@@ -79,8 +81,12 @@ export function upstreamRequestHeaders(
     } else if (HOP_BY_HOP.has(lower) || lower === 'expect' || declared?.has(lower)) {
       // Expect is dropped because this server has already answered 100 Continue itself.
       continue;
-    } else if (lower.startsWith('x-forwarded-') || lower === 'forwarded') {
+    } else if (lower.startsWith('x-forwarded-') || lower === 'forwarded' || lower === 'x-real-ip') {
       if (!options.trustForwardedHeaders) continue;
+      if (lower === 'x-real-ip') {
+        realIp = value;
+        continue;
+      }
       if (lower === 'x-forwarded-for') {
         forwardedFor = forwardedFor === '' ? value : `${forwardedFor}, ${value}`;
         continue;
@@ -103,6 +109,7 @@ export function upstreamRequestHeaders(
   headers.push('X-Forwarded-Proto', forwardedProto === '' ? 'http' : forwardedProto);
   const publicHost = forwardedHost === '' ? host : forwardedHost;
   if (publicHost !== '') headers.push('X-Forwarded-Host', publicHost);
+  headers.push('X-Real-IP', realIp === '' ? client : realIp);
   if (upgrade !== null) headers.push('Connection', 'Upgrade', 'Upgrade', upgrade);
   return headers;
 }

@@ -31,7 +31,7 @@ describe('connect url', () => {
   });
 
   it('knows the loopback addresses', () => {
-    for (const host of ['127.0.0.1', '127.8.9.10', 'localhost', '[::1]', '::1', 'app.localhost']) expect(isLoopbackHost(host)).toBe(true);
-    for (const host of ['10.0.0.1', '128.0.0.1', 'example.com', '[::2]', 'localhost.example.com']) expect(isLoopbackHost(host)).toBe(false);
+    for (const host of ['127.0.0.1', '127.8.9.10', 'localhost', '[::1]', '::1']) expect(isLoopbackHost(host)).toBe(true);
+    for (const host of ['10.0.0.1', '128.0.0.1', 'example.com', '[::2]', 'localhost.example.com', 'app.localhost', 'evil.localhost']) expect(isLoopbackHost(host)).toBe(false);
   });
 });
