@@ -1,5 +1,4 @@
 import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
-import { request } from 'node:http';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
@@ -9,28 +8,7 @@ import { loginCode, redeemLoginCode } from '../fixtures/browser-login';
 import { httpRequest } from '../fixtures/http-request';
 import { startLocalApiHarness, type LocalApiHarness } from '../fixtures/local-api';
 import { makeTempDir } from '../fixtures/temp-dir';
-
-/** The status an upgrade to /api gets: 101 when the WebSocket opens. Raw, so any Host or Origin can be sent. */
-function upgradeStatus(port: number, headers: Record<string, string>): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const req = request({
-      host: '127.0.0.1',
-      port,
-      path: '/api',
-      headers: { Connection: 'Upgrade', Upgrade: 'websocket', 'Sec-WebSocket-Version': '13', 'Sec-WebSocket-Key': 'dGhlIHNhbXBsZSBub25jZQ==', ...headers },
-    });
-    req.once('upgrade', (_response, socket) => {
-      socket.destroy();
-      resolve(101);
-    });
-    req.once('response', (response) => {
-      response.resume();
-      resolve(response.statusCode!);
-    });
-    req.once('error', reject);
-    req.end();
-  });
-}
+import { upgradeStatus } from '../fixtures/upgrade-status';
 
 describe('local API WebSocket server', () => {
   let harness: LocalApiHarness;

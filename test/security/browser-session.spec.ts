@@ -1,8 +1,9 @@
-import { createServer, request, type IncomingHttpHeaders, type Server } from 'node:http';
+import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Page } from '@playwright/test';
 import { redeemLoginCode } from '../fixtures/browser-login';
 import { startLocalApiHarness } from '../fixtures/local-api';
+import { upgradeStatus } from '../fixtures/upgrade-status';
 import { expect, openWindow, test } from '../e2e/fixtures/agent';
 import { BUILT_WINDOW_DIR } from '../e2e/fixtures/headless-agent';
 
@@ -39,31 +40,13 @@ async function startLoopbackSpy(): Promise<LoopbackSpy> {
 function replayUpgrade(apiPort: number, received: IncomingHttpHeaders, sessions: string[]): Promise<number> {
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(received)) {
-    if (value === undefined || ['host', 'connection', 'upgrade'].includes(name) || name.startsWith('sec-websocket')) continue;
+    if (value === undefined || ['host', 'origin', 'connection', 'upgrade'].includes(name) || name.startsWith('sec-websocket')) continue;
     headers[name] = Array.isArray(value) ? value.join(', ') : value;
   }
-  Object.assign(headers, {
-    Host: `127.0.0.1:${apiPort}`,
-    Origin: `http://127.0.0.1:${apiPort}`,
-    Connection: 'Upgrade',
-    Upgrade: 'websocket',
-    'Sec-WebSocket-Version': '13',
-    'Sec-WebSocket-Key': 'dGhlIHNhbXBsZSBub25jZQ==',
-    'Sec-WebSocket-Protocol': ['berth.local-api', ...sessions.map((session) => `berth.session.${session}`)].join(', '),
-  });
-  return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port: apiPort, path: '/api', headers });
-    req.once('upgrade', (_response, socket) => {
-      socket.destroy();
-      resolve(101);
-    });
-    req.once('response', (response) => {
-      response.resume();
-      resolve(response.statusCode!);
-    });
-    req.once('error', reject);
-    req.end();
-  });
+  headers['Host'] = `127.0.0.1:${apiPort}`;
+  headers['Origin'] = `http://127.0.0.1:${apiPort}`;
+  headers['Sec-WebSocket-Protocol'] = ['berth.local-api', ...sessions.map((session) => `berth.session.${session}`)].join(', ');
+  return upgradeStatus(apiPort, headers);
 }
 
 /** Every secret-looking value in a Cookie header (the cookie-replay attack offers each one as a session). */

@@ -1,8 +1,9 @@
-import { createServer, request, type IncomingHttpHeaders, type Server } from 'node:http';
+import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SlotProxy, Target } from '../../agent-core/traffic';
 import { httpRequest } from '../fixtures/http-request';
+import { upgradeStatus } from '../fixtures/upgrade-status';
 
 // Door: an app behind a slot's public proxy that trusts X-Real-IP (as apps behind nginx do) would
 // believe whatever address a client claims, and e.g. grant a "local only" page to the network.
@@ -38,27 +39,6 @@ async function proxyTo(upstreamPort: number, trustForwardedHeaders = false): Pro
   return port;
 }
 
-function upgradeThrough(port: number, headers: Record<string, string>): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const req = request({
-      host: '127.0.0.1',
-      port,
-      path: '/ws',
-      headers: { Connection: 'Upgrade', Upgrade: 'websocket', 'Sec-WebSocket-Version': '13', 'Sec-WebSocket-Key': 'dGhlIHNhbXBsZSBub25jZQ==', ...headers },
-    });
-    req.once('response', (response) => {
-      response.resume();
-      resolve();
-    });
-    req.once('upgrade', (_response, socket) => {
-      socket.destroy();
-      resolve();
-    });
-    req.once('error', reject);
-    req.end();
-  });
-}
-
 describe('proxy client headers', () => {
   it('does not pass a client’s X-Real-IP to the app', async () => {
     const app = await recordingApp();
@@ -66,7 +46,7 @@ describe('proxy client headers', () => {
     const claimed = { 'X-Real-IP': '10.1.2.3', 'X-Forwarded-For': '10.1.2.3' };
 
     expect((await httpRequest(`http://127.0.0.1:${port}/admin`, { headers: claimed })).status).toBe(200);
-    await upgradeThrough(port, claimed);
+    await upgradeStatus(port, claimed, '/ws');
 
     expect(app.seen).toHaveLength(2);
     for (const headers of app.seen) {
