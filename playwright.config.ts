@@ -15,6 +15,8 @@ export default defineConfig({
       // The window's end-to-end specs, and the browser attacks of test/security.
       testDir: 'test',
       testMatch: ['e2e/**/*.spec.ts', 'security/**/*.spec.ts'],
+      // Most tests start a real agent and a browser context of their own; on a loaded machine that alone can take 20 s.
+      timeout: 90_000,
       use: {
         browserName: 'chromium',
         launchOptions: {
