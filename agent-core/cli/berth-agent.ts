@@ -15,6 +15,7 @@ import { serviceCommand } from './commands/service';
 import { slotCommand } from './commands/slot';
 import { slotsCommand } from './commands/slots';
 import { statusCommand } from './commands/status';
+import { upCommand } from './commands/up';
 
 const runCommand: CliCommand = {
   name: 'run',
@@ -26,6 +27,7 @@ const runCommand: CliCommand = {
 
 const COMMANDS: CliCommand[] = [
   runCommand,
+  upCommand,
   openCommand,
   statusCommand,
   slotsCommand,

@@ -75,7 +75,8 @@ export function localSlotHandlers(context: HandlerContext): Pick<HandlerTable, L
   };
 }
 
-function requireLocal(controller: SlotController): SlotController {
+/** The slot, when its spec is this machine's to change. */
+export function requireLocal(controller: SlotController): SlotController {
   if (controller.origin !== 'local') {
     throw new BerthError(
       'INVALID_PAYLOAD',

@@ -4,6 +4,7 @@ import { ApiSession, type ServerTransport, type SessionHost } from './api-sessio
 import { noConnection, type ConnectionControl } from './connection-control';
 import type { HandlerTable } from './handler-table';
 import type { ApiKeyAccess, LocalApiAgent } from './local-api-agent';
+import { folderSlotHandlers } from './folder-slot-handlers';
 import { localSlotHandlers } from './local-slot-handlers';
 import { LocalSlotSources } from './local-slot-sources';
 import { slotHandlers } from './slot-handlers';
@@ -46,7 +47,7 @@ export class LocalApiServer implements SessionHost {
       apiKeys: options.apiKeys,
       loginUrl: () => this.loginIssuer?.() ?? null,
     };
-    this.handlers = { ...agentHandlers(context), ...slotHandlers(context), ...localSlotHandlers(context) };
+    this.handlers = { ...agentHandlers(context), ...slotHandlers(context), ...localSlotHandlers(context), ...folderSlotHandlers(context) };
     options.agent.events.on('progress', this.onProgress);
   }
 

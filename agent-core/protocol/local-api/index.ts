@@ -1,6 +1,7 @@
 export * from './state';
 export * from './events';
 export * from './requests';
+export * from './slot-proposal';
 export * from './frames';
 export type { Transport } from './transport';
 export { applyDelta } from './apply-delta';

@@ -3,6 +3,7 @@ import { Deployment } from '../deployment';
 import { SlotSpec } from '../slot-spec';
 import { SlotStatus } from '../slot-status';
 import { Source } from '../source';
+import { HealthCheckFound, ProposeParams, SlotProposal } from './slot-proposal';
 import { AgentState, ConnectionView, LocalSlotSource, SettingsView, SlotView } from './state';
 
 /** A slot by its id, by `workspace/name`, or by a name that is unique on this host. */
@@ -86,6 +87,13 @@ export const LocalApiRequests = {
   },
   /** Stops a local slot and deletes it with its deployments. */
   'localSlots.remove': { params: OnSlot, result: Empty },
+  /** Looks at a folder under a source root and proposes a blue-green local slot for it; creates nothing. */
+  'localSlots.propose': { params: ProposeParams, result: SlotProposal },
+  /**
+   * For a local slot without a health-check path: tries /healthz, /health and / on its live
+   * deployment and keeps the first that answers in the slot's spec.
+   */
+  'localSlots.findHealthCheck': { params: OnSlot, result: HealthCheckFound },
 
   /** A fresh one-time link that logs a browser into the window this agent serves (headless mode only). */
   'ui.loginUrl': { params: Empty, result: z.object({ url: z.string() }) },
