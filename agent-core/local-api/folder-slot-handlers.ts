@@ -131,6 +131,6 @@ function canonical(template: Template): string {
 }
 
 function browsableHost(publicHost: string): string {
-  if (publicHost === '0.0.0.0' || publicHost === '::' || publicHost === '127.0.0.1') return 'localhost';
+  if (publicHost === '0.0.0.0' || publicHost === '::') return 'localhost';
   return publicHost.includes(':') ? `[${publicHost}]` : publicHost;
 }
