@@ -3,7 +3,8 @@
  * template, so it needs nothing installed but Node.js and works whichever way Berth is installed
  * (the desktop app's own files are not runnable by the `node` on PATH). It serves the command's
  * working directory on PORT, with content types by extension, `index.html` for folders, and
- * `index.html` again for paths without an extension (single-page apps route in the browser).
+ * `index.html` again for a page a browser asks for by a path without an extension (single-page
+ * apps route in the browser; a health check, which asks for no HTML, gets 404 there).
  */
 export const STATIC_SERVER_SCRIPT = `// Berth's static file server: serves this folder on PORT.
 const http = require('node:http');
@@ -46,7 +47,7 @@ http.createServer((req, res) => {
     return;
   }
   let file = find(urlPath);
-  if (file === null && path.extname(urlPath) === '') file = find('/index.html');
+  if (file === null && path.extname(urlPath) === '' && String(req.headers.accept).includes('text/html')) file = find('/index.html');
   if (file === null) {
     res.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8' }).end('not found\\n');
     return;

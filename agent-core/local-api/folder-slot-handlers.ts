@@ -64,7 +64,8 @@ export function folderSlotHandlers(context: HandlerContext): Pick<HandlerTable, 
         id: current?.id ?? slotName,
         name: slotName,
         workspace: current?.workspace ?? WORKSPACE,
-        url: current?.url ?? `http://${browsableHost(agent.settings.publicHost)}:${port}/`,
+        // None of its own: the window, the tray and the CLI show the public port's address, whatever port is chosen in the editor.
+        url: current?.url ?? null,
         template: detection.template,
         variables: {},
         traffic: current?.traffic ?? {
@@ -130,7 +131,3 @@ function canonical(template: Template): string {
   );
 }
 
-function browsableHost(publicHost: string): string {
-  if (publicHost === '0.0.0.0' || publicHost === '::') return 'localhost';
-  return publicHost.includes(':') ? `[${publicHost}]` : publicHost;
-}

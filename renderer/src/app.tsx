@@ -3,6 +3,7 @@ import { useAgentStore } from './stores/agent-store';
 import { useUiStore } from './stores/ui-store';
 import { AppHeader } from './views/app-header';
 import { DeployDialog } from './views/deploy-dialog';
+import { FolderSlotPage } from './views/folder-slot-page';
 import { LinkBanner } from './views/link-banner';
 import { LogDialog } from './views/log-dialog';
 import { LogsPage } from './views/logs-page';
@@ -52,6 +53,8 @@ function RouteView({ route }: { route: Exclude<Route, { view: 'setup' }> }) {
       return <SlotEditorPage slotId={route.slotId} />;
     case 'new-slot':
       return <SlotEditorPage slotId={null} />;
+    case 'new-slot-from-folder':
+      return <FolderSlotPage />;
     case 'settings':
       return <SettingsPage />;
   }

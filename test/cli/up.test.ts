@@ -192,7 +192,7 @@ describe('berth-agent up', () => {
     const folder = project('hello-node', nodeApp('v1'));
     const publicPort = await findFreePort({ range: [43000, 43999] });
     const first = await up(folder, '--port', String(publicPort));
-    expect(first.url).toBe(`http://127.0.0.1:${publicPort}/`);
+    expect(first.url).toBe(`http://localhost:${publicPort}/`);
     expect(first.slot.spec.template.initial.map((command) => command.arguments)).toEqual(['npm ci']);
     expect(first.healthCheckPath).toBe('/healthz');
     expect((await httpRequest(first.url)).body).toBe('node v1 1m');

@@ -52,9 +52,10 @@ describe("Berth's static server", () => {
     expect(types[1]!.body).toBe('console.log(1)');
   });
 
-  it("serves a folder's index.html, and the top index.html for an app route without an extension", async () => {
+  it("serves a folder's index.html, and the top index.html for a page a browser asks for by an app route", async () => {
     expect((await httpRequest(`${base}/docs/`)).body).toBe('<h1>docs</h1>');
-    expect((await httpRequest(`${base}/orders/42`)).body).toBe('<h1>home</h1>');
+    expect((await httpRequest(`${base}/orders/42`, { headers: { Accept: 'text/html,*/*' } })).body).toBe('<h1>home</h1>');
+    expect((await httpRequest(`${base}/healthz`)).status).toBe(404);
     expect((await httpRequest(`${base}/missing.png`)).status).toBe(404);
   });
 

@@ -5,6 +5,7 @@ export type Route =
   | { view: 'logs'; slotId: string; deploymentId: string | null }
   | { view: 'edit-slot'; slotId: string }
   | { view: 'new-slot' }
+  | { view: 'new-slot-from-folder' }
   | { view: 'settings' }
   | { view: 'setup' };
 
@@ -13,7 +14,7 @@ export function parseRoute(hash: string): Route {
   const [first, id, sub, extra] = parts;
   if (first === 'settings') return { view: 'settings' };
   if (first === 'setup') return { view: 'setup' };
-  if (first === 'new-slot') return { view: 'new-slot' };
+  if (first === 'new-slot') return id === 'folder' ? { view: 'new-slot-from-folder' } : { view: 'new-slot' };
   if (first === 'slots' && id) {
     if (sub === 'logs') return { view: 'logs', slotId: id, deploymentId: extra ?? null };
     if (sub === 'edit') return { view: 'edit-slot', slotId: id };
@@ -34,6 +35,8 @@ export function routeHref(route: Route): string {
       return `#/slots/${encodeURIComponent(route.slotId)}/edit`;
     case 'new-slot':
       return '#/new-slot';
+    case 'new-slot-from-folder':
+      return '#/new-slot/folder';
     case 'settings':
       return '#/settings';
     case 'setup':

@@ -92,7 +92,7 @@ export function emptySlotForm(): SlotForm {
   };
 }
 
-export function formFromSlot(slot: SlotView): SlotForm {
+export function formFromSlot(slot: Pick<SlotView, 'spec' | 'source'>): SlotForm {
   const { spec, source } = slot;
   const { traffic, template } = spec;
   const commandForm = (command: Command): CommandForm => ({

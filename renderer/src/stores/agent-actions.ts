@@ -27,4 +27,6 @@ export const agentActions = {
   updateLocalSlot: (slotId: string, spec: SlotSpecInput, source: LocalSlotSource) =>
     agentClient().call('localSlots.update', { slot: slotId, spec, source }),
   removeLocalSlot: (slotId: string) => agentClient().call('localSlots.remove', { slot: slotId }),
+  proposeSlot: (params: RequestParamsInput<'localSlots.propose'>) => agentClient().call('localSlots.propose', params),
+  findHealthCheck: (slotId: string) => agentClient().call('localSlots.findHealthCheck', { slot: slotId }),
 };

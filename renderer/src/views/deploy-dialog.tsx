@@ -112,7 +112,7 @@ function stepLabel(step: DeployStep): string {
   return STEP_LABELS[step.step] ?? step.step.charAt(0).toUpperCase() + step.step.slice(1);
 }
 
-function DeploySteps({ run }: { run: DeployRun }) {
+export function DeploySteps({ run }: { run: DeployRun }) {
   return (
     <div className="deploy-steps">
       <ol aria-label="Deployment steps">

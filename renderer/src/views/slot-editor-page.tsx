@@ -1,4 +1,4 @@
-import { useMemo, useRef, useState, type FormEvent } from 'react';
+import { useMemo, useRef, useState, type FormEvent, type ReactNode } from 'react';
 import type { SlotView } from '../../../agent-core/protocol/local-api';
 import { routeHref } from '../model/route';
 import { buildSlot, emptySlotForm, formFromSlot, PHASES, type FieldErrors, type SlotForm } from '../model/spec-form';
@@ -32,16 +32,29 @@ export function SlotEditorPage({ slotId }: { slotId: string | null }) {
   return <SlotEditor key={slot?.id ?? 'new'} slot={slot} />;
 }
 
-function SlotEditor({ slot }: { slot: SlotView | null }) {
+export interface SlotEditorProps {
+  slot: SlotView | null;
+  /** A form to start from instead of the slot's (a template proposed for a folder). */
+  initial?: SlotForm;
+  title?: string;
+  submitLabel?: string;
+  /** Shown under the title, before the form. */
+  intro?: ReactNode;
+  /** Takes over once a new slot is created (the folder flow deploys it at once); by default the slot's page opens. */
+  onCreated?(saved: SlotView): void;
+}
+
+/** The form of a local slot's spec and source, checked with the schemas the agent uses. */
+export function SlotEditor({ slot, initial, title: givenTitle, submitLabel, intro, onCreated }: SlotEditorProps) {
   const live = useAgentStore((store) => store.live);
   const sourceRoots = useAgentStore((store) => store.state?.settings.sourceRoots ?? []);
-  const [form, setForm] = useState<SlotForm>(() => (slot ? formFromSlot(slot) : emptySlotForm()));
+  const [form, setForm] = useState<SlotForm>(() => initial ?? (slot ? formFromSlot(slot) : emptySlotForm()));
   const [attempted, setAttempted] = useState(false);
   const [failure, setFailure] = useState<string | null>(null);
   const [saving, setSaving] = useState(false);
   const summary = useRef<HTMLDivElement>(null);
   const change = (patch: Partial<SlotForm>): void => setForm((current) => ({ ...current, ...patch }));
-  const title = slot ? `Edit ${slot.spec.name}` : 'New local slot';
+  const title = givenTitle ?? (slot ? `Edit ${slot.spec.name}` : 'New local slot');
   // Once a save was tried, every change is checked again at once, with the schemas the agent uses.
   const errors: FieldErrors = useMemo(() => (attempted ? buildSlot(form, slot?.id ?? 'slot_new', slot?.spec ?? null).errors : {}), [attempted, form, slot]);
 
@@ -60,6 +73,10 @@ function SlotEditor({ slot }: { slot: SlotView | null }) {
       const saved = slot
         ? await agentActions.updateLocalSlot(slot.id, built.slot.spec, built.slot.source)
         : await agentActions.createLocalSlot(built.slot.spec, built.slot.source);
+      if (!slot && onCreated) {
+        onCreated(saved);
+        return;
+      }
       uiActions.notify('info', slot ? `Saved ${saved.spec.name}.` : `Created ${saved.spec.name}. Deploy it to bring it up.`);
       uiActions.navigate({ view: 'slot', slotId: saved.id });
     } catch (error) {
@@ -83,6 +100,7 @@ function SlotEditor({ slot }: { slot: SlotView | null }) {
         ) : null}
       </nav>
       <h1 id="editor-title">{title}</h1>
+      {intro}
       <form className="form slot-editor" onSubmit={(event) => void save(event)} noValidate>
         <div ref={summary} tabIndex={-1} className="error-summary-anchor">
           {problems.length > 0 || failure ? (
@@ -190,7 +208,7 @@ function SlotEditor({ slot }: { slot: SlotView | null }) {
         <VariablesEditor variables={form.variables} errors={errors} onChange={(variables) => change({ variables })} />
         <div className="button-row form-actions">
           <button type="submit" className="primary" disabled={!live || saving}>
-            {saving ? 'Saving…' : slot ? 'Save' : 'Create slot'}
+            {saving ? 'Saving…' : (submitLabel ?? (slot ? 'Save' : 'Create slot'))}
           </button>
           <a className="button" href={slot ? routeHref({ view: 'slot', slotId: slot.id }) : routeHref({ view: 'slots' })}>
             Cancel

@@ -15,9 +15,14 @@ export function SlotsPage() {
   const serverUrl = useAgentStore((store) => store.state?.settings.serverUrl ?? null);
   const now = useNow();
   const newSlot = (
-    <button type="button" className="primary" onClick={() => uiActions.navigate({ view: 'new-slot' })}>
-      New local slot
-    </button>
+    <div className="button-row">
+      <button type="button" className="primary" onClick={() => uiActions.navigate({ view: 'new-slot-from-folder' })}>
+        New slot from a folder
+      </button>
+      <button type="button" onClick={() => uiActions.navigate({ view: 'new-slot' })}>
+        New local slot
+      </button>
+    </div>
   );
   return (
     <section className="page" aria-labelledby="slots-title">
