@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Deployment } from '../../agent-core/protocol';
-import type { SlotView } from '../../agent-core/protocol/local-api';
+import type { LocalApiClient, SlotView } from '../../agent-core/protocol/local-api';
 import { connectToAgent } from '../../agent-core/cli/local-api-connection';
 import { findFreePort } from '../../agent-core/traffic';
 import { ensureAgentBuilt, runBuiltCli, startBuiltAgent, type BuiltAgent, type BuiltRun } from '../fixtures/built-agent';
@@ -95,6 +95,8 @@ describe('berth-agent up', () => {
   let sources: ReturnType<typeof makeTempDir>;
   let outside: ReturnType<typeof makeTempDir>;
   let agent: BuiltAgent;
+  let client: LocalApiClient;
+  const slots = async (): Promise<SlotView[]> => (await client.call('state.get')).slots;
 
   const up = async (folder: string, ...args: string[]): Promise<UpAnswer> => {
     const result = await runBuiltCli(['up', folder, '--storage', storage.path, '--json', ...args]);
@@ -144,9 +146,11 @@ describe('berth-agent up', () => {
     const config = join(storage.path, 'config.json');
     writeFileSync(config, JSON.stringify({ publicHost: '127.0.0.1' }));
     agent = await startBuiltAgent(['--storage', storage.path, '--source-root', sources.path, '--config', config, '--name', 'up-test']);
+    client = await connectToAgent(storage.path);
   }, TIMEOUT);
 
   afterAll(async () => {
+    client?.close();
     await agent?.stop();
     storage?.cleanup();
     sources?.cleanup();
@@ -155,25 +159,18 @@ describe('berth-agent up', () => {
 
   it('refuses a folder outside the source roots through the local API, and up adds one only when asked', async () => {
     writeProject(outside.path, staticSite('outside'));
-    const client = await connectToAgent(storage.path);
-    try {
-      await expect(client.call('localSlots.propose', { path: outside.path })).rejects.toMatchObject({ code: 'PATH_NOT_ALLOWED' });
-    } finally {
-      client.close();
-    }
+    await expect(client.call('localSlots.propose', { path: outside.path })).rejects.toMatchObject({ code: 'PATH_NOT_ALLOWED' });
     const refused: BuiltRun = await runBuiltCli(['up', outside.path, '--storage', storage.path]);
     expect(refused.code).toBe(1);
     expect(refused.stderr).toContain('is not under a configured source root');
     expect(refused.stderr).toContain('run again with --add-source-root');
     const dryRun = await runBuiltCli(['up', outside.path, '--storage', storage.path, '--dry-run', '--add-source-root']);
     expect(dryRun.code).toBe(1);
-    const settings = await runBuiltCli(['status', '--storage', storage.path, '--json']);
-    expect(settings.stdout).not.toContain(outside.path);
+    expect((await client.call('settings.get')).sourceRoots).toEqual([sources.path]);
 
     const added = await up(outside.path, '--add-source-root');
     expect((await httpRequest(added.url)).body).toContain('static outside');
-    const status = JSON.parse((await runBuiltCli(['status', '--storage', storage.path, '--json'])).stdout) as { settings: { sourceRoots: string[] } };
-    expect(status.settings.sourceRoots).toContain(outside.path);
+    expect((await client.call('settings.get')).sourceRoots).toEqual([sources.path, outside.path]);
   }, TIMEOUT);
 
   it('prints the template it would use with --dry-run, and creates nothing', async () => {
@@ -184,8 +181,7 @@ describe('berth-agent up', () => {
     expect(result.stdout).toMatch(/release\s+node release\.js/);
     expect(result.stdout).toMatch(/web\s+node web\.js/);
     expect(result.stdout).toContain('left out (a slot runs one service): worker');
-    const slots = JSON.parse((await runBuiltCli(['slots', '--storage', storage.path, '--json'])).stdout) as SlotView[];
-    expect(slots.map((slot) => slot.spec.name)).not.toContain('dry');
+    expect((await slots()).map((slot) => slot.spec.name)).not.toContain('dry');
   }, TIMEOUT);
 
   it('runs a Node.js app installed from its lockfile, then swaps in a change with no failed request', async () => {
@@ -217,8 +213,7 @@ describe('berth-agent up', () => {
     writeProject(folder, pythonApp('v2'));
     const swap = await failuresDuringSwap(first.url, 'python v2', () => up(folder));
     expect(swap.failures).toEqual([]);
-    const slots = JSON.parse((await runBuiltCli(['slots', '--storage', storage.path, '--json'])).stdout) as SlotView[];
-    expect(slots.filter((slot) => slot.source?.kind === 'directory' && slot.source.path === folder)).toHaveLength(1);
+    expect((await slots()).filter((slot) => slot.source?.kind === 'directory' && slot.source.path === folder)).toHaveLength(1);
   }, TIMEOUT);
 
   it('serves a static site with the right content types, then swaps in a change with no failed request', async () => {
