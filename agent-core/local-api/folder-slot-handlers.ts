@@ -1,5 +1,6 @@
 import { realpath } from 'node:fs/promises';
 import { basename } from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
 import { detectProject, HEALTH_CHECK_CANDIDATES, NothingDetected, ProcfileProblem } from '../detect';
 import { BerthError, pathSegmentProblem, Template, type SlotSpec } from '../protocol';
 import type { SlotController } from '../slots';
@@ -13,6 +14,7 @@ type FolderSlotMethods = 'localSlots.propose' | 'localSlots.findHealthCheck';
 const WORKSPACE = 'local';
 // Where a new slot's public port is looked for when none is given: memorable, and apart from colorPortRange.
 const PUBLIC_PORTS: readonly [number, number] = [8080, 8999];
+const REFUSED_GRACE_MS = 10_000;
 
 /** A slot from a folder: what it asks for (`berth-agent up`, "New slot from a folder"), and the health check found once it runs. */
 export function folderSlotHandlers(context: HandlerContext): Pick<HandlerTable, FolderSlotMethods> {
@@ -103,13 +105,22 @@ export function folderSlotHandlers(context: HandlerContext): Pick<HandlerTable, 
   };
 }
 
-/** The first candidate path that answers with a success or a redirect, and its status. */
+/**
+ * The first candidate path that answers with a success or a redirect, and its status. While the
+ * port refuses connections (a single-mode slot is ready before its app listens) it tries again, for a while.
+ */
 async function firstAnswer(port: number): Promise<{ path: string; status: number } | null> {
-  for (const path of HEALTH_CHECK_CANDIDATES) {
-    const result = await checkOnce({ port, path, expectStatus: 200, checkTimeoutMs: 3_000 });
-    if (result.status !== undefined && result.status >= 200 && result.status < 400) return { path, status: result.status };
+  const deadline = Date.now() + REFUSED_GRACE_MS;
+  for (;;) {
+    let refused = true;
+    for (const path of HEALTH_CHECK_CANDIDATES) {
+      const result = await checkOnce({ port, path, expectStatus: 200, checkTimeoutMs: 3_000 });
+      if (result.status !== undefined && result.status >= 200 && result.status < 400) return { path, status: result.status };
+      refused &&= result.outcome === 'refused';
+    }
+    if (!refused || Date.now() > deadline) return null;
+    await delay(250);
   }
-  return null;
 }
 
 /** A slot name from the folder's name: lowercase, with anything but letters, digits, `-`, `_` and `.` turned into `-`. */
