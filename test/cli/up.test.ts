@@ -5,7 +5,8 @@ import type { Deployment } from '../../agent-core/protocol';
 import type { LocalApiClient, SlotView } from '../../agent-core/protocol/local-api';
 import { connectToAgent } from '../../agent-core/cli/local-api-connection';
 import { findFreePort } from '../../agent-core/traffic';
-import { ensureAgentBuilt, runBuiltCli, startBuiltAgent, type BuiltAgent, type BuiltRun } from '../fixtures/built-agent';
+import type { CliResult } from '../fixtures/berth-agent-cli';
+import { ensureAgentBuilt, runBuiltCli, startBuiltAgent, type BuiltAgent } from '../fixtures/built-agent';
 import { httpRequest, type HttpAnswer } from '../fixtures/http-request';
 import { makeTempDir } from '../fixtures/temp-dir';
 import { waitFor } from '../fixtures/wait';
@@ -160,7 +161,7 @@ describe('berth-agent up', () => {
   it('refuses a folder outside the source roots through the local API, and up adds one only when asked', async () => {
     writeProject(outside.path, staticSite('outside'));
     await expect(client.call('localSlots.propose', { path: outside.path })).rejects.toMatchObject({ code: 'PATH_NOT_ALLOWED' });
-    const refused: BuiltRun = await runBuiltCli(['up', outside.path, '--storage', storage.path]);
+    const refused: CliResult = await runBuiltCli(['up', outside.path, '--storage', storage.path]);
     expect(refused.code).toBe(1);
     expect(refused.stderr).toContain('is not under a configured source root');
     expect(refused.stderr).toContain('run again with --add-source-root');
