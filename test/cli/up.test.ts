@@ -1,12 +1,13 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import * as pty from 'node-pty';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Deployment } from '../../agent-core/protocol';
 import type { LocalApiClient, SlotView } from '../../agent-core/protocol/local-api';
 import { connectToAgent } from '../../agent-core/cli/local-api-connection';
 import { findFreePort } from '../../agent-core/traffic';
 import type { CliResult } from '../fixtures/berth-agent-cli';
-import { ensureAgentBuilt, runBuiltCli, startBuiltAgent, type BuiltAgent } from '../fixtures/built-agent';
+import { BUILT_AGENT, ensureAgentBuilt, runBuiltCli, startBuiltAgent, type BuiltAgent } from '../fixtures/built-agent';
 import { httpRequest, type HttpAnswer } from '../fixtures/http-request';
 import { makeTempDir } from '../fixtures/temp-dir';
 import { waitFor } from '../fixtures/wait';
@@ -172,6 +173,32 @@ describe('berth-agent up', () => {
     const added = await up(outside.path, '--add-source-root');
     expect((await httpRequest(added.url)).body).toContain('static outside');
     expect((await client.call('settings.get')).sourceRoots).toEqual([sources.path, outside.path]);
+  }, TIMEOUT);
+
+  it('asks on a terminal before adding a folder as a source root, and takes no for an answer', async () => {
+    const asked = makeTempDir('berth-up-asked-');
+    try {
+      writeProject(asked.path, staticSite('asked'));
+      const answer = async (reply: string): Promise<{ code: number; output: string }> => {
+        const terminal = pty.spawn(process.execPath, [BUILT_AGENT, 'up', asked.path, '--storage', storage.path], { cols: 200, rows: 40, env: { PATH: process.env.PATH!, HOME: process.env.HOME! } });
+        let output = '';
+        terminal.onData((data) => (output += data));
+        const exited = new Promise<number>((resolve) => terminal.onExit(({ exitCode }) => resolve(exitCode)));
+        await waitFor(() => output.includes('Add it as a source root? [y/N]'), `the question, in:\n${output}`, { timeoutMs: 30_000 });
+        terminal.write(`${reply}\r`);
+        return { code: await exited, output };
+      };
+      const declined = await answer('n');
+      expect(declined.code).toBe(1);
+      expect(declined.output).toContain('run again with --add-source-root');
+      expect((await client.call('settings.get')).sourceRoots).not.toContain(asked.path);
+      const accepted = await answer('y');
+      expect(accepted.code, accepted.output).toBe(0);
+      expect(accepted.output).toContain(`added ${asked.path} as a source root`);
+      expect((await client.call('settings.get')).sourceRoots).toContain(asked.path);
+    } finally {
+      asked.cleanup();
+    }
   }, TIMEOUT);
 
   it('prints the template it would use with --dry-run, and creates nothing', async () => {
