@@ -49,12 +49,12 @@ ${CLIENT_USAGE}`,
         else printProposal(proposal, out);
         return 0;
       }
-      return deploy(client, proposal, publicPort, out);
+      return deploy(client, proposal, { name: values.name, publicPort }, out);
     });
   },
 };
 
-async function deploy(client: LocalApiClient, proposal: SlotProposal, publicPort: number | undefined, out: Output): Promise<number> {
+async function deploy(client: LocalApiClient, proposal: SlotProposal, asked: { name?: string; publicPort?: number }, out: Output): Promise<number> {
   let slotId = proposal.existingSlotId;
   if (slotId === null) {
     if (!out.json) printProposal(proposal, out);
@@ -65,8 +65,11 @@ async function deploy(client: LocalApiClient, proposal: SlotProposal, publicPort
     if (proposal.templateChanged) {
       out.note('the folder now suggests another template; the slot keeps its own (see it with --dry-run; change it in the window or with berth-agent slot update)');
     }
-    if (publicPort !== undefined && publicPort !== proposal.spec.traffic.publicPort) {
+    if (asked.publicPort !== undefined && asked.publicPort !== proposal.spec.traffic.publicPort) {
       out.note(`the slot keeps its public port ${proposal.spec.traffic.publicPort}; change it in the window or with berth-agent slot update`);
+    }
+    if (asked.name !== undefined && asked.name !== proposal.spec.name) {
+      out.note(`the slot keeps its name ${proposal.spec.name}; --name names a new slot only`);
     }
   }
   const stopProgress = await followProgress(client, slotId, out);
