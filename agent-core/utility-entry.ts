@@ -1,4 +1,8 @@
+import { setEntryFile } from './local-api/window-location';
 import { runAgentProcess, type ParentPortLike } from './utility';
+
+// The built window is found from this file, which keeps its place in out/main (see window-location.ts).
+setEntryFile(import.meta.url);
 
 // Electron gives a utility process `process.parentPort`; under plain Node (tests) it is absent and importing this file does nothing.
 const parent = (process as NodeJS.Process & { parentPort?: ParentPortLike }).parentPort;

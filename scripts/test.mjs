@@ -1,4 +1,4 @@
-// `npm test`: Debian packages, lint, typecheck, vitest (with a real keychain on Linux), Playwright e2e;
+// `npm test`: Debian packages, lint, typecheck, build, vitest (with a real keychain on Linux), Playwright e2e;
 // ends with exactly one line `N passed, N failed, N skipped` over every runner.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
@@ -42,6 +42,12 @@ function typecheck() {
   for (const [, project] of script.matchAll(/tsc -p (\S+)/g)) {
     check(`typecheck ${project}`, run(`typecheck ${project}`, process.execPath, [cliOf('typescript', 'tsc'), '-p', project]));
   }
+}
+
+// The end-to-end tests drive the built agent (out/main/berth-agent.js), as users run it: build it first,
+// so a clean clone tests what `npm start` runs and not a stale or missing build.
+function build() {
+  check('build', run('build (electron-vite)', process.execPath, [cliOf('electron-vite'), 'build']));
 }
 
 function hasCommand(name) {
@@ -125,6 +131,7 @@ if (!ensurePackages(systemPackages.test, 'the tests')) process.exit(1);
 const treeBefore = gitStatus();
 lint();
 typecheck();
+build();
 vitest();
 playwright();
 cleanTree(treeBefore);

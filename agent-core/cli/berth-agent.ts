@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { setEntryFile } from '../local-api/window-location';
 import { BerthError } from '../protocol';
 import { UsageError, type CliCommand } from './cli-command';
 import { deployCommand } from './commands/deploy';
@@ -16,6 +17,9 @@ import { slotCommand } from './commands/slot';
 import { slotsCommand } from './commands/slots';
 import { statusCommand } from './commands/status';
 import { upCommand } from './commands/up';
+
+// The built window is found from this file: it is the one place in out/main the bundler does not move.
+setEntryFile(import.meta.url);
 
 const runCommand: CliCommand = {
   name: 'run',

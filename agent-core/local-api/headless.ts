@@ -1,8 +1,8 @@
 import type { ConnectionControl } from './connection-control';
 import type { ApiKeyAccess, LocalApiAgent } from './local-api-agent';
 import { LocalApiServer } from './server';
-import { findRendererDir } from './static-files';
 import { LocalApiWebSocketServer } from './websocket-server';
+import { findRendererDir } from './window-location';
 
 export interface HeadlessLocalApi {
   server: LocalApiServer;

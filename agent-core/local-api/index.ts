@@ -6,5 +6,5 @@ export { StateFeed } from './state-feed';
 export { noConnection, connectionView, controlPlaneConnection, type ConnectionControl } from './connection-control';
 export type { LocalApiAgent, ApiKeyAccess } from './local-api-agent';
 export { readLocalApiAccess, API_PATH, TOKEN_FILE, ENDPOINT_FILE, type LocalApiAccess } from './local-api-files';
-export { findRendererDir } from './static-files';
+export { findRendererDir, setEntryFile } from './window-location';
 export { startHeadlessLocalApi, type HeadlessLocalApi } from './headless';

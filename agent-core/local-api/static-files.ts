@@ -1,7 +1,6 @@
-import { createReadStream, existsSync, statSync } from 'node:fs';
+import { createReadStream, statSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { dirname, extname, join, resolve, sep } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { extname, join, resolve, sep } from 'node:path';
 
 const CONTENT_TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -20,16 +19,6 @@ const CONTENT_TYPES: Record<string, string> = {
   '.ttf': 'font/ttf',
   '.txt': 'text/plain; charset=utf-8',
 };
-
-/**
- * The built window (out/renderer), found from where this code runs: the bundle in out/main, or the
- * sources under agent-core/ run by tsx. Null when the window has not been built.
- */
-export function findRendererDir(): string | null {
-  const here = dirname(fileURLToPath(import.meta.url));
-  const candidates = [join(here, '..', 'renderer'), join(here, '..', '..', 'out', 'renderer')];
-  return candidates.find((folder) => existsSync(join(folder, 'index.html'))) ?? null;
-}
 
 /** The page may load only its own files and talk only to this agent. */
 export function contentSecurityPolicy(port: number): string {

@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Deployment } from '../../agent-core/protocol';
@@ -7,6 +7,8 @@ import { findFreePort } from '../../agent-core/traffic';
 import { startAgentProcess, type AgentProcess } from '../fixtures/agent-process';
 import { cliEnv, runCli, startCli, type CliResult } from '../fixtures/berth-agent-cli';
 import { redeemLoginCode } from '../fixtures/browser-login';
+import { BUILT_WINDOW } from '../fixtures/built-agent';
+import { httpRequest } from '../fixtures/http-request';
 import { getVersion } from '../fixtures/local-api-watch';
 import { sampleSlotSpec, writeSampleApp } from '../fixtures/slot-spec';
 import { makeTempDir } from '../fixtures/temp-dir';
@@ -58,6 +60,15 @@ describe('berth-agent CLI', () => {
     expect(first.status).toBe(200);
     expect(first.headers['set-cookie']).toBeUndefined();
     expect((await redeemLoginCode(url)).status).toBe(403);
+  }, TIMEOUT);
+
+  it('serves the built window at the address of its login link, as npm start runs it', async () => {
+    const link = (await cli('open')).stdout.trim();
+    // The login code is in the link's fragment, which stays in the browser: the page is GET /.
+    const page = await httpRequest(link);
+    expect(page.status, page.body).toBe(200);
+    expect(page.headers['content-type']).toMatch(/^text\/html/);
+    expect(page.body).toBe(readFileSync(BUILT_WINDOW, 'utf8'));
   }, TIMEOUT);
 
   it('defines a local slot from a spec file and lists it in a table, or as JSON', async () => {
