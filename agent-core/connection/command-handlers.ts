@@ -138,7 +138,10 @@ export const HANDLERS: Handlers = {
     slotId: (payload) => payload.slotId,
     workspaces: slotWorkspace,
     run: async (payload, context) => {
-      context.logs.subscribe(payload.subscriptionId, payload.slotId, context.logChannel);
+      context.logs.subscribe(payload.subscriptionId, payload.slotId, context.logChannel, {
+        deploymentId: payload.deploymentId ?? undefined,
+        fromOffset: payload.fromOffset,
+      });
       return {};
     },
   },

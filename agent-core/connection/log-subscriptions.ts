@@ -1,6 +1,6 @@
 import type { LogSubscription } from '../logs';
 import type { LogMessage } from '../protocol/control-plane';
-import type { SlotManager } from '../slots';
+import type { SlotLogFollow, SlotManager } from '../slots';
 
 /**
  * Bytes of output per `log` frame. JSON can make a byte of terminal output six (a control
@@ -37,8 +37,11 @@ export class LogSubscriptions {
     return this.active.size;
   }
 
-  /** Streams the slot's output from now on; the same subscription id again replaces the earlier one. */
-  subscribe(subscriptionId: string, slotId: string, channel: LogChannel): void {
+  /**
+   * Streams the slot's output from now on, or one deployment's from an offset of its log; the same
+   * subscription id again replaces the earlier one.
+   */
+  subscribe(subscriptionId: string, slotId: string, channel: LogChannel, follow: SlotLogFollow = {}): void {
     const controller = this.slots.require(slotId);
     this.unsubscribe(subscriptionId);
     let waiting = false;
@@ -60,7 +63,7 @@ export class LogSubscriptions {
         if (!open) waiting = true;
         return open;
       },
-    });
+    }, follow);
     this.active.set(subscriptionId, { slotId, subscription });
   }
 

@@ -10,7 +10,7 @@ import {
   type Transport,
 } from '../protocol/local-api';
 import type { LogSubscription } from '../logs';
-import type { SlotController } from '../slots';
+import type { SlotController, SlotLogFollow } from '../slots';
 import type { HandlerTable } from './handler-table';
 import type { StateFeed } from './state-feed';
 
@@ -85,17 +85,16 @@ export class ApiSession {
     this.stateBehind = false;
   }
 
-  subscribeLogs(controller: SlotController, deploymentId: string | undefined): string {
+  subscribeLogs(controller: SlotController, follow: SlotLogFollow): string {
     const subscriptionId = `logs_${randomUUID()}`;
     const subscription = controller.subscribeLogs({
       send: ({ deploymentId: from, event }) => {
-        if (deploymentId !== undefined && from !== deploymentId) return true;
         this.send({ type: 'log', subscriptionId, slotId: controller.id, deploymentId: from, chunk: event });
         if (this.backlog() <= LOG_HIGH_WATER_BYTES) return true;
         this.logsWaiting.add(subscription);
         return false;
       },
-    });
+    }, follow);
     this.logs.set(subscriptionId, subscription);
     return subscriptionId;
   }

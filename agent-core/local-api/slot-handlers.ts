@@ -34,7 +34,9 @@ export function slotHandlers(context: HandlerContext): Pick<HandlerTable, SlotMe
     'deployments.delete': (params) => find(params.slot).deleteDeployment(params.deploymentId),
     'logs.read': (params) =>
       find(params.slot).readLogs({ deploymentId: params.deploymentId, which: params.which, tailBytes: params.tailBytes }),
-    'logs.subscribe': (params, session) => ({ subscriptionId: session.subscribeLogs(find(params.slot), params.deploymentId) }),
+    'logs.subscribe': (params, session) => ({
+      subscriptionId: session.subscribeLogs(find(params.slot), { deploymentId: params.deploymentId, fromOffset: params.fromOffset }),
+    }),
     'logs.unsubscribe': (params, session) => {
       session.unsubscribeLogs(params.subscriptionId);
       return {};

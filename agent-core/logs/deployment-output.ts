@@ -2,7 +2,14 @@ import type { OutputSink } from '../runner/output-sink';
 import { Redactor } from '../runner/redactor';
 import { LogFanout, type LogSubscriber, type LogSubscription, type SubscribeOptions } from './log-fanout';
 import { LogFile } from './log-file';
+import { followLog } from './log-follower';
 import { deploymentLogPath } from './log-paths';
+import type { LogRange } from './log-range';
+
+export interface FollowOptions extends SubscribeOptions {
+  /** Stream the stored output from this offset first, then the live output (see followLog). */
+  fromOffset?: number;
+}
 
 export interface DeploymentOutputOptions {
   storagePath: string;
@@ -50,9 +57,26 @@ export class DeploymentOutput implements OutputSink {
     this.emit(this.redactor.push(chunk));
   }
 
-  /** Streams the output written from now on; see LogSubscriber for back-pressure. */
-  subscribe(subscriber: LogSubscriber, options?: SubscribeOptions): LogSubscription {
-    return this.fanout.subscribe(subscriber, options);
+  /** The log from offset `from` (the last `maxBytes` when null), with the output not yet on disk. */
+  read(from: number | null, maxBytes: number): Promise<LogRange> {
+    return this.file.read(from, maxBytes);
+  }
+
+  /**
+   * Streams the output written from now on, or with `fromOffset` the stored output from there first;
+   * see LogSubscriber for back-pressure.
+   */
+  subscribe(subscriber: LogSubscriber, { fromOffset, ...options }: FollowOptions = {}): LogSubscription {
+    if (fromOffset === undefined) return this.fanout.subscribe(subscriber, options);
+    return followLog(
+      {
+        read: (from, maxBytes) => this.file.read(from, maxBytes),
+        liveFrom: (offset, live, liveOptions) => (offset === this.file.offset || this.file.broken ? this.fanout.subscribe(live, liveOptions) : null),
+      },
+      subscriber,
+      fromOffset,
+      options,
+    );
   }
 
   /** Writes what the redactor held back, ends every subscriber and closes the log file. */
@@ -67,7 +91,7 @@ export class DeploymentOutput implements OutputSink {
 
   private emit(text: string): void {
     if (text.length === 0) return;
-    const offset = this.file.append(text);
-    this.fanout.publish(offset, text);
+    const appended = this.file.append(text);
+    if (appended !== null) this.fanout.publish(appended.offset, appended.text);
   }
 }

@@ -8,6 +8,8 @@ export {
   type LogSubscription,
   type SubscribeOptions,
 } from './log-fanout';
-export { DeploymentOutput, type DeploymentOutputOptions } from './deployment-output';
-export { readLog, type LogText, type ReadLogOptions } from './log-reader';
+export { DeploymentOutput, type DeploymentOutputOptions, type FollowOptions } from './deployment-output';
+export { readLog, readLogRange, logText, type LogText, type ReadLogOptions } from './log-reader';
+export { followLog, finishedLog, type FollowedLog } from './log-follower';
+export { CAP_MARKER_PATTERN, type LogRange } from './log-range';
 export { pruneLogs, type PruneOptions } from './retention';

@@ -2,6 +2,8 @@ import { mkdir, open, rename, type FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { BerthError } from '../protocol';
 import { formatBytes } from './format-bytes';
+import { chooseRange, readKeptStart, sliceLog, type LogRange } from './log-range';
+import { readLogRange } from './log-reader';
 import { utf8CharacterStart } from './utf8-boundary';
 
 export const DEFAULT_LOG_MAX_BYTES = 100 * 1024 * 1024;
@@ -18,11 +20,10 @@ const WRITE_DELAY_MS = 20;
 // lose log output (with a marker where it was lost) than run out of memory and take every slot down.
 export const DEFAULT_MAX_PENDING_BYTES = 32 * 1024 * 1024;
 
-/** The line at the top of a log whose oldest part was dropped; readers recognise it by this pattern. */
-export const CAP_MARKER_PATTERN = /^\[berth\] .* of earlier output dropped: log capped at .*\r?\n/;
-
-function capMarker(droppedBytes: number, maxBytes: number): string {
-  return `[berth] ${formatBytes(droppedBytes)} of earlier output dropped: log capped at ${formatBytes(maxBytes)}\r\n`;
+// The line at the top of a log whose oldest part was dropped. It names the exact offset of the byte
+// after it, so that offsets keep counting every byte ever written when the log is read again later.
+function capMarker(keptFrom: number, maxBytes: number): string {
+  return `[berth] ${formatBytes(keptFrom)} of earlier output dropped: log capped at ${formatBytes(maxBytes)}; what follows starts at byte ${keptFrom}\r\n`;
 }
 
 function backlogMarker(droppedBytes: number): string {
@@ -36,12 +37,20 @@ export interface LogFileOptions {
   maxPendingBytes?: number;
 }
 
+/** Text that went into the log at `offset` (a marker for output dropped before it may lead it). */
+export interface AppendedText {
+  offset: number;
+  text: string;
+}
+
 /**
  * One deployment's log on disk: UTF-8 text as the terminal produced it (ANSI kept).
  *
  * `append` is synchronous and cheap: text is queued and written in batches by one write loop, so
- * chunks that arrive while a write is in flight go out together in the next one. `offset` counts every byte
- * ever appended and never goes back, even when the cap drops the oldest part of the file.
+ * chunks that arrive while a write is in flight go out together in the next one. `offset` counts every
+ * byte ever appended and never goes back, even when the cap drops the oldest part of the file. A read
+ * sees every byte appended before it, on disk or still queued: it waits for a write in flight and
+ * holds the next one off while it reads.
  */
 export class LogFile {
   private pending: string[] = [];
@@ -49,20 +58,22 @@ export class LogFile {
   private droppedBytes = 0;
   private delayedDrain: NodeJS.Timeout | null = null;
   private logicalOffset: number;
-  private writtenOffset: number;
   private draining: Promise<void> | null = null;
   private closing: Promise<void> | null = null;
   private failure: unknown = null;
+  private reads = 0;
+  private readsDone: (() => void)[] = [];
 
   private constructor(
     readonly path: string,
     private handle: FileHandle,
     private fileBytes: number,
+    // The offset of the file's first byte: above 0 once the cap has dropped the oldest part.
+    private keptStart: number,
     private readonly maxBytes: number,
     private readonly maxPendingBytes: number,
   ) {
-    this.logicalOffset = fileBytes;
-    this.writtenOffset = fileBytes;
+    this.logicalOffset = keptStart + fileBytes;
   }
 
   /** Opens (creating its folder) the log at `path` for appending; an existing log is continued. */
@@ -76,7 +87,12 @@ export class LogFile {
     await mkdir(dirname(path), { recursive: true });
     const handle = await open(path, 'a+');
     const { size } = await handle.stat();
-    return new LogFile(path, handle, size, maxBytes, maxPendingBytes);
+    return new LogFile(path, handle, size, await readKeptStart(handle, size), maxBytes, maxPendingBytes);
+  }
+
+  /** A write failed: the file stops where it was (close reports why); live output goes on. */
+  get broken(): boolean {
+    return this.failure !== null;
   }
 
   /** Total bytes ever appended: the offset the next appended text will start at. */
@@ -84,23 +100,58 @@ export class LogFile {
     return this.logicalOffset;
   }
 
-  /** Queues `text` for the file and returns the byte offset it starts at. */
-  append(text: string): number {
+  /**
+   * Queues `text` for the file and says what went into the log at which offset. Past the in-memory
+   * backlog, `text` is dropped (null); the next text that fits is led by a marker saying so.
+   */
+  append(text: string): AppendedText | null {
     if (this.closing !== null) throw new BerthError('INTERNAL', `log ${this.path} was written after it was closed`);
-    const start = this.logicalOffset;
     const bytes = Buffer.byteLength(text, 'utf8');
-    this.logicalOffset += bytes;
-    if (this.failure !== null || bytes === 0) return start;
+    if (bytes === 0) return null;
+    const offset = this.logicalOffset;
+    if (this.failure !== null) {
+      // The file is broken (the close reports it); live readers still get the output.
+      this.logicalOffset += bytes;
+      return { offset, text };
+    }
     if (this.pendingBytes + bytes > this.maxPendingBytes) {
       this.droppedBytes += bytes;
-    } else {
-      this.noteDropped();
-      this.queue(text, bytes);
+      return null;
     }
-    if (this.draining !== null) return start;
-    if (this.pendingBytes >= WRITE_BATCH_BYTES) this.startDrain(false);
-    else this.delayedDrain ??= setTimeout(() => this.startDrain(true), WRITE_DELAY_MS).unref();
-    return start;
+    const marker = this.takeDropped();
+    const added = marker + text;
+    this.queue(added, bytes + Buffer.byteLength(marker, 'utf8'));
+    this.scheduleDrain();
+    return { offset, text: added };
+  }
+
+  /**
+   * Bytes of the log from offset `from` (or the last `maxBytes` when null), at most `maxBytes`, with
+   * what is still queued for the disk; a `from` below what is kept starts at the oldest kept byte.
+   */
+  async read(from: number | null, maxBytes: number): Promise<LogRange> {
+    if (!(await this.holdWrites())) {
+      await this.closing?.catch(() => undefined);
+      return readLogRange(this.path, from, maxBytes);
+    }
+    try {
+      const fileEnd = this.keptStart + this.fileBytes;
+      const queued = this.pending.slice();
+      const end = fileEnd + this.pendingBytes;
+      const range = chooseRange(this.keptStart, end, from, maxBytes);
+      const parts: Buffer[] = [];
+      if (range.to > fileEnd && range.from >= fileEnd) {
+        parts.push(Buffer.from(queued.join(''), 'utf8').subarray(range.from - fileEnd, range.to - fileEnd));
+      } else if (range.to > range.from) {
+        const fromFile = Buffer.alloc(Math.min(range.to, fileEnd) - range.from);
+        await this.handle.read(fromFile, 0, fromFile.length, range.from - this.keptStart);
+        parts.push(fromFile);
+        if (range.to > fileEnd) parts.push(Buffer.from(queued.join(''), 'utf8').subarray(0, range.to - fileEnd));
+      }
+      return sliceLog(Buffer.concat(parts), range.from, range.to === end, this.keptStart, end);
+    } finally {
+      this.releaseWrites();
+    }
   }
 
   /** Writes everything appended so far, then closes the file; rejects if a write failed. */
@@ -112,18 +163,50 @@ export class LogFile {
   private queue(text: string, bytes: number): void {
     this.pending.push(text);
     this.pendingBytes += bytes;
+    this.logicalOffset += bytes;
   }
 
-  private noteDropped(): void {
-    if (this.droppedBytes === 0) return;
+  private takeDropped(): string {
+    if (this.droppedBytes === 0) return '';
     const marker = backlogMarker(this.droppedBytes);
     this.droppedBytes = 0;
-    this.queue(marker, Buffer.byteLength(marker, 'utf8'));
+    return marker;
+  }
+
+  private scheduleDrain(): void {
+    if (this.draining !== null || this.reads > 0 || this.pending.length === 0) return;
+    if (this.pendingBytes >= WRITE_BATCH_BYTES) this.startDrain(false);
+    else this.delayedDrain ??= setTimeout(() => this.startDrain(true), WRITE_DELAY_MS).unref();
+  }
+
+  // A read needs the file to stay as it is: it waits for the write in flight, and no write starts
+  // until it is done (output meanwhile stays queued, where the read sees it). False once closing.
+  private async holdWrites(): Promise<boolean> {
+    for (;;) {
+      if (this.closing !== null) return false;
+      if (this.draining === null) {
+        this.reads++;
+        return true;
+      }
+      await this.draining;
+    }
+  }
+
+  private releaseWrites(): void {
+    this.reads--;
+    if (this.reads > 0) return;
+    for (const done of this.readsDone.splice(0)) done();
+    if (this.closing === null) this.scheduleDrain();
   }
 
   private async finish(): Promise<void> {
-    if (this.draining !== null) await this.draining;
-    this.noteDropped();
+    for (;;) {
+      if (this.draining !== null) await this.draining;
+      else if (this.reads > 0) await new Promise<void>((resolve) => this.readsDone.push(resolve));
+      else break;
+    }
+    const marker = this.takeDropped();
+    if (marker !== '' && this.failure === null) this.queue(marker, Buffer.byteLength(marker, 'utf8'));
     this.startDrain(true);
     if (this.draining !== null) await this.draining;
     try {
@@ -141,7 +224,7 @@ export class LogFile {
   private startDrain(everything: boolean): void {
     if (this.delayedDrain !== null) clearTimeout(this.delayedDrain);
     this.delayedDrain = null;
-    if (this.draining !== null || this.pending.length === 0) return;
+    if (this.draining !== null || this.reads > 0 || this.pending.length === 0) return;
     this.draining = this.drain(everything).finally(() => {
       this.draining = null;
       if (this.pending.length > 0 && this.closing === null) {
@@ -158,7 +241,6 @@ export class LogFile {
         for (const text of this.pending) filled += data.write(text, filled, 'utf8');
         this.pending = [];
         this.pendingBytes = 0;
-        this.writtenOffset += data.length;
         if (this.fileBytes + data.length > this.maxBytes) {
           await this.compact(data);
         } else {
@@ -179,6 +261,7 @@ export class LogFile {
    */
   private async compact(data: Buffer): Promise<void> {
     const keep = Math.floor(this.maxBytes / 2);
+    const end = this.keptStart + this.fileBytes + data.length;
     const parts: Buffer[] = [];
     if (data.length >= keep) {
       parts.push(data.subarray(data.length - keep));
@@ -190,7 +273,7 @@ export class LogFile {
     }
     parts[0] = parts[0].subarray(cleanStart(parts[0]));
     const keptBytes = parts.reduce((sum, part) => sum + part.length, 0);
-    const marker = Buffer.from(capMarker(this.writtenOffset - keptBytes, this.maxBytes), 'utf8');
+    const marker = Buffer.from(capMarker(end - keptBytes, this.maxBytes), 'utf8');
     const next = `${this.path}.tmp`;
     const temp = await open(next, 'w');
     try {
@@ -202,6 +285,7 @@ export class LogFile {
     await rename(next, this.path);
     this.handle = await open(this.path, 'a+');
     this.fileBytes = marker.length + keptBytes;
+    this.keptStart = end - this.fileBytes;
   }
 }
 

@@ -1,6 +1,6 @@
 export { SlotManager } from './slot-manager';
 export { SlotController, type DeployRequest, type SlotContext } from './slot-controller';
 export { DEFAULT_GRACE_MS } from './instance-launcher';
-export type { SlotLogSubscriber } from './slot-log-hub';
+export type { SlotLogFollow, SlotLogSubscriber } from './slot-log-hub';
 export { SlotQueue, type QueuedJob } from './slot-queue';
 export { RESTART_LIMIT, RESTART_WINDOW_MS } from './service-supervisor';

@@ -6,7 +6,7 @@ import type { SourcePreparer } from '../deployments/source-preparer';
 import { describeSource, timeoutError } from '../deployments/deployment-messages';
 import { workingCopyPath } from '../deployments/working-copy';
 import type { AgentEvents } from '../events';
-import type { LogSubscription } from '../logs';
+import type { LogSubscription, LogText } from '../logs';
 import { BerthError, toErrorInfo, type Deployment, type DeploymentTrigger, type SlotSpec, type SlotState, type SlotStatus, type Source } from '../protocol';
 import { redactText } from '../runner';
 import { specSecrets } from '../secrets';
@@ -15,7 +15,7 @@ import { findFreePort } from '../traffic';
 import type { CopyName, Instance } from './instance';
 import { launchInstance } from './instance-launcher';
 import { trackProcess } from './process-tracking';
-import type { SlotLogSubscriber } from './slot-log-hub';
+import type { SlotLogFollow, SlotLogSubscriber } from './slot-log-hub';
 import { SlotDeployments } from './slot-deployments';
 import { SlotLogs, type LogRequest } from './slot-logs';
 import { assertTransition } from './slot-lifecycle';
@@ -189,13 +189,14 @@ export class SlotController {
   }
 
   /** A deployment's log: the given one, the latest, or the last failed one; `tailBytes` keeps only the end. */
-  readLogs(request: LogRequest): Promise<{ deploymentId: string; text: string; truncated: boolean }> {
+  readLogs(request: LogRequest): Promise<{ deploymentId: string } & LogText> {
     return this.logs.read(request, request.deploymentId ? this.records.require(request.deploymentId) : null);
   }
 
-  /** Live output of every deployment of this slot that writes from now on. */
-  subscribeLogs(subscriber: SlotLogSubscriber): LogSubscription {
-    return this.logs.subscribe(subscriber);
+  /** Live output of every deployment of this slot that writes from now on, or of one deployment from an offset of its log. */
+  subscribeLogs(subscriber: SlotLogSubscriber, follow: SlotLogFollow = {}): LogSubscription {
+    if (follow.deploymentId !== undefined) this.records.require(follow.deploymentId);
+    return this.logs.subscribe(subscriber, follow);
   }
 
   // The job id is the command id of a control-plane command, so its progress steps reach the server.

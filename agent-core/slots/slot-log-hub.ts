@@ -1,4 +1,4 @@
-import type { DeploymentOutput, LogEvent, LogSubscription } from '../logs';
+import { followLog, type DeploymentOutput, type FollowedLog, type LogEvent, type LogSubscriber, type LogSubscription } from '../logs';
 
 export interface SlotLogEvent {
   deploymentId: string;
@@ -10,8 +10,16 @@ export interface SlotLogSubscriber {
   send(event: SlotLogEvent): boolean;
 }
 
+/** What a reader follows: every deployment of the slot live, or one deployment, from an offset of its log. */
+export interface SlotLogFollow {
+  deploymentId?: string;
+  /** With `deploymentId`: its stored output from this offset first, then its live output. */
+  fromOffset?: number;
+}
+
 interface Reader {
   subscriber: SlotLogSubscriber;
+  deploymentId: string | undefined;
   inner: Set<LogSubscription>;
 }
 
@@ -25,7 +33,7 @@ export class SlotLogHub {
 
   attach(deploymentId: string, output: DeploymentOutput): void {
     this.outputs.set(deploymentId, output);
-    for (const reader of this.readers) this.connect(reader, deploymentId, output);
+    for (const reader of this.readers) if (reader.deploymentId === undefined || reader.deploymentId === deploymentId) this.connect(reader, deploymentId, output);
   }
 
   /** The deployment's log is closed: readers keep what they got, later readers skip it. */
@@ -33,10 +41,22 @@ export class SlotLogHub {
     if (this.outputs.get(deploymentId) === output) this.outputs.delete(deploymentId);
   }
 
-  subscribe(subscriber: SlotLogSubscriber): LogSubscription {
-    const reader: Reader = { subscriber, inner: new Set() };
+  /** The open log of a deployment that writes now, if it does. */
+  output(deploymentId: string): DeploymentOutput | null {
+    return this.outputs.get(deploymentId) ?? null;
+  }
+
+  /** `finished` reads a deployment's log that is not open, for a `fromOffset` in it. */
+  subscribe(subscriber: SlotLogSubscriber, follow: SlotLogFollow, finished: (deploymentId: string) => FollowedLog): LogSubscription {
+    const reader: Reader = { subscriber, deploymentId: follow.deploymentId, inner: new Set() };
     this.readers.add(reader);
-    for (const [deploymentId, output] of this.outputs) this.connect(reader, deploymentId, output);
+    for (const [deploymentId, output] of this.outputs) {
+      if (reader.deploymentId === undefined || reader.deploymentId === deploymentId) this.connect(reader, deploymentId, output, follow.fromOffset);
+    }
+    if (follow.deploymentId !== undefined && follow.fromOffset !== undefined && !this.outputs.has(follow.deploymentId)) {
+      const { deploymentId, fromOffset } = follow;
+      this.track(reader, deploymentId, (subscriber) => followLog(finished(deploymentId), subscriber, fromOffset));
+    }
     return {
       ready: () => reader.inner.forEach((subscription) => subscription.ready()),
       close: () => {
@@ -47,11 +67,21 @@ export class SlotLogHub {
     };
   }
 
-  private connect(reader: Reader, deploymentId: string, output: DeploymentOutput): void {
-    const subscription: LogSubscription = output.subscribe({
+  private connect(reader: Reader, deploymentId: string, output: DeploymentOutput, fromOffset?: number): void {
+    this.track(reader, deploymentId, (subscriber) => output.subscribe(subscriber, { fromOffset }));
+  }
+
+  // A subscription may end before `start` returns (a closed log ends its readers at once).
+  private track(reader: Reader, deploymentId: string, start: (subscriber: LogSubscriber) => LogSubscription): void {
+    let subscription: LogSubscription | null = null;
+    let ended = false;
+    subscription = start({
       send: (event) => reader.subscriber.send({ deploymentId, event }),
-      end: () => reader.inner.delete(subscription),
+      end: () => {
+        ended = true;
+        if (subscription !== null) reader.inner.delete(subscription);
+      },
     });
-    reader.inner.add(subscription);
+    if (!ended) reader.inner.add(subscription);
   }
 }

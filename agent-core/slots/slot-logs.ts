@@ -1,9 +1,9 @@
 import type { AgentEvents } from '../events';
-import { DeploymentOutput, deploymentLogPath, pruneLogs, readLog, slotLogDir, type LogSubscription } from '../logs';
+import { DeploymentOutput, deploymentLogPath, finishedLog, logText, pruneLogs, readLogRange, slotLogDir, type LogSubscription, type LogText } from '../logs';
 import { BerthError, type Deployment, type SlotSpec } from '../protocol';
 import { specSecrets } from '../secrets';
 import type { Store } from '../store';
-import { SlotLogHub, type SlotLogSubscriber } from './slot-log-hub';
+import { SlotLogHub, type SlotLogFollow, type SlotLogSubscriber } from './slot-log-hub';
 
 const KEPT_LOGS = 20;
 
@@ -41,8 +41,11 @@ export class SlotLogs {
     this.closed(deploymentId, output);
   }
 
-  /** A deployment's log: the given one (`deployment`), the latest, or the last failed one. */
-  async read(request: LogRequest, deployment: Deployment | null): Promise<{ deploymentId: string; text: string; truncated: boolean }> {
+  /**
+   * A deployment's log: the given one (`deployment`), the latest, or the last failed one. A log being
+   * written is read with its output not yet on disk, so the read never lags behind the live stream.
+   */
+  async read(request: LogRequest, deployment: Deployment | null): Promise<{ deploymentId: string } & LogText> {
     const spec = this.spec();
     const chosen =
       deployment ??
@@ -51,12 +54,18 @@ export class SlotLogs {
       const what = request.which === 'failure' ? 'no failed deployment' : 'no deployment yet';
       throw new BerthError('LOG_NOT_AVAILABLE', `slot '${spec.name}' has ${what}, so there is no log to show`);
     }
-    const log = await readLog(deploymentLogPath(this.storagePath, spec.id, chosen.id), { tailBytes: request.tailBytes });
-    return { deploymentId: chosen.id, ...log };
+    const tailBytes = request.tailBytes ?? Number.MAX_SAFE_INTEGER;
+    const output = this.hub.output(chosen.id);
+    const range = output ? await output.read(null, tailBytes) : await readLogRange(this.path(chosen.id), null, tailBytes);
+    return { deploymentId: chosen.id, ...logText(range) };
   }
 
-  subscribe(subscriber: SlotLogSubscriber): LogSubscription {
-    return this.hub.subscribe(subscriber);
+  subscribe(subscriber: SlotLogSubscriber, follow: SlotLogFollow = {}): LogSubscription {
+    return this.hub.subscribe(subscriber, follow, (deploymentId) => finishedLog(this.path(deploymentId)));
+  }
+
+  private path(deploymentId: string): string {
+    return deploymentLogPath(this.storagePath, this.spec().id, deploymentId);
   }
 
   /** Keeps the newest deployments' logs, the last failure's and the running ones', so a chatty slot never fills the disk. */

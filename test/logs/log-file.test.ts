@@ -34,9 +34,9 @@ describe('log-file', () => {
   it('counts offsets in bytes, so multi-byte characters move the offset by their UTF-8 length', async () => {
     const path = tempLogPath();
     const log = await LogFile.open(path);
-    expect(log.append('héllo ')).toBe(0);
-    expect(log.append('😀 ')).toBe(7);
-    expect(log.append('日本')).toBe(12);
+    expect(log.append('héllo ')?.offset).toBe(0);
+    expect(log.append('😀 ')?.offset).toBe(7);
+    expect(log.append('日本')?.offset).toBe(12);
     expect(log.offset).toBe(18);
     await log.close();
     const bytes = await readFile(path);
@@ -50,7 +50,7 @@ describe('log-file', () => {
     first.append('first run\r\n');
     await first.close();
     const second = await LogFile.open(path);
-    expect(second.append('second run\r\n')).toBe(11);
+    expect(second.append('second run\r\n')?.offset).toBe(11);
     await second.close();
     expect(await readFile(path, 'utf8')).toBe('first run\r\nsecond run\r\n');
   });
@@ -76,23 +76,26 @@ describe('log-file', () => {
     expect(Buffer.byteLength(text)).toBeLessThanOrEqual(maxBytes);
     expect(largest).toBeLessThanOrEqual(maxBytes);
     const [marker, ...rest] = text.split('\r\n');
-    expect(marker).toMatch(/^\[berth\] [\d.]+ KB of earlier output dropped: log capped at 64 KB$/);
     const kept = rest.join('\r\n');
+    const keptFrom = Buffer.byteLength(written) - Buffer.byteLength(kept);
+    expect(marker).toBe(`[berth] ${Math.round((keptFrom / 1024) * 10) / 10} KB of earlier output dropped: log capped at 64 KB; what follows starts at byte ${keptFrom}`);
     expect(written.endsWith(kept)).toBe(true);
     expect(kept.startsWith('output line ')).toBe(true);
     expect(Buffer.byteLength(kept)).toBeGreaterThan(maxBytes / 2 - 200);
   });
 
-  it('drops output past the in-memory backlog with a marker where it was lost, instead of holding it all', async () => {
+  it('drops output past the in-memory backlog with a marker where it was lost, and offsets count what the log holds', async () => {
     const path = tempLogPath();
     const log = await LogFile.open(path, { maxPendingBytes: 1024 * 1024 });
     const line = `${'z'.repeat(1023)}\n`;
     for (let index = 0; index < 3 * 1024; index++) log.append(line);
     await waitFor(async () => (await stat(path)).size >= 1024 * 1024, 'the backlog to reach the file');
-    log.append('after\n');
+    const appended = log.append('after\n')!;
+    expect(appended.text).toMatch(/^\r\n\[berth\] [\d.]+ MB of output dropped here.*\r\nafter\n$/);
     await log.close();
-    expect(log.offset).toBe(3 * 1024 * 1024 + 6);
     const text = await readFile(path, 'utf8');
+    expect(log.offset).toBe(Buffer.byteLength(text));
+    expect(appended.offset + Buffer.byteLength(appended.text)).toBe(Buffer.byteLength(text));
     expect(text.length).toBeLessThan(2 * 1024 * 1024);
     const [before, after] = text.split(/\r\n\[berth\] [\d.]+ MB of output dropped here: the log file could not be written as fast as the command printed\r\n/);
     expect(before.length).toBeGreaterThanOrEqual(1024 * 1024);

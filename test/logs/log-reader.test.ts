@@ -20,8 +20,9 @@ function tempLog(content: string): string {
 describe('log-reader', () => {
   it('reads the whole log, not truncated', async () => {
     const path = tempLog('\x1b[32mready\x1b[0m\r\n');
-    expect(await readLog(path)).toEqual({ text: '\x1b[32mready\x1b[0m\r\n', truncated: false });
-    expect(await readLog(path, { tailBytes: 1000 })).toEqual({ text: '\x1b[32mready\x1b[0m\r\n', truncated: false });
+    const whole = { text: '\x1b[32mready\x1b[0m\r\n', truncated: false, offset: 0, endOffset: 16 };
+    expect(await readLog(path)).toEqual(whole);
+    expect(await readLog(path, { tailBytes: 1000 })).toEqual(whole);
   });
 
   it('returns at most tailBytes from the end, cut at a character boundary, marked truncated', async () => {
@@ -44,8 +45,9 @@ describe('log-reader', () => {
     const log = await LogFile.open(path, { maxBytes: 8192 });
     for (let index = 0; index < 1000; index++) log.append(`line ${index}\r\n`);
     await log.close();
-    const { text, truncated } = await readLog(path);
-    expect(text).toMatch(/^\[berth\] .* earlier output dropped: log capped at 8 KB\r\n/);
+    const { text, truncated, endOffset } = await readLog(path);
+    expect(endOffset).toBe(log.offset);
+    expect(text).toMatch(/^\[berth\] .* earlier output dropped: log capped at 8 KB; what follows starts at byte \d+\r\n/);
     expect(text.endsWith('line 999\r\n')).toBe(true);
     expect(truncated).toBe(true);
   });

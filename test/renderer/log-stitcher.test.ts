@@ -9,48 +9,44 @@ function stitcher() {
 }
 
 describe('log stitcher', () => {
-  it('shows output that arrived live during the history read once, after the history', () => {
+  it('shows the history, then the stream from its end offset, each byte once', () => {
     const { stitch, text, gaps } = stitcher();
-    stitch.live({ kind: 'data', offset: 6, data: 'world\n' });
+    stitch.history('hello\nworld\n', 12);
     stitch.live({ kind: 'data', offset: 12, data: 'again\n' });
-    expect(text()).toBe('');
-    expect(stitch.history('hello\nworld\n', false)).toBe('placed');
     expect(text()).toBe('hello\nworld\nagain\n');
     expect(gaps).toEqual([]);
   });
 
+  it('holds live output that comes before the history until the history is placed', () => {
+    const { stitch, text } = stitcher();
+    stitch.live({ kind: 'data', offset: 7, data: 'more\n' });
+    expect(text()).toBe('');
+    stitch.history('tail…\n', 7);
+    expect(text()).toBe('tail…\nmore\n');
+  });
+
   it('cuts a live chunk that overlaps the history at the right byte, multi-byte characters included', () => {
     const { stitch, text } = stitcher();
+    stitch.history('héllo ✓', utf8Length('héllo ✓'));
     stitch.live({ kind: 'data', offset: 0, data: 'héllo ✓ done' });
-    stitch.history('héllo ✓', false);
     expect(text()).toBe('héllo ✓ done');
   });
 
-  it('asks for the history again when the stream starts beyond it, and marks a gap if it never catches up', () => {
-    const first = stitcher();
-    first.stitch.live({ kind: 'data', offset: 10, data: 'later' });
-    expect(first.stitch.history('early', false)).toBe('hole');
-    expect(first.text()).toBe('');
-    expect(first.stitch.history('early', false, true)).toBe('placed');
-    expect(first.text()).toBe('earlylater');
-    expect(first.gaps).toEqual([[5, 10]]);
+  it('marks a hole between the history and the stream as a gap', () => {
+    const { stitch, text, gaps } = stitcher();
+    stitch.history('early', 5);
+    stitch.live({ kind: 'data', offset: 10, data: 'later' });
+    expect(text()).toBe('earlylater');
+    expect(gaps).toEqual([[5, 10]]);
   });
 
   it('marks the bytes the agent dropped for a slow window as one gap and goes on after it', () => {
     const { stitch, text, gaps } = stitcher();
-    stitch.history('start\n', false);
+    stitch.history('start\n', 6);
     stitch.live({ kind: 'gap', fromOffset: 6, toOffset: 4096 });
     stitch.live({ kind: 'data', offset: 4096, data: 'resumed\n' });
     expect(text()).toBe('start\nresumed\n');
     expect(gaps).toEqual([[6, 4096]]);
-  });
-
-  it('follows a truncated history with the live output from where the stream began', () => {
-    const { stitch, text } = stitcher();
-    stitch.live({ kind: 'data', offset: 5000, data: 'new\n' });
-    stitch.history('…the tail\n', true);
-    stitch.live({ kind: 'data', offset: 5004, data: 'newer\n' });
-    expect(text()).toBe('…the tail\nnew\nnewer\n');
   });
 
   it('counts UTF-8 bytes as the agent does', () => {

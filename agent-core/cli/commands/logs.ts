@@ -1,4 +1,4 @@
-import type { LocalApiClient, LogEvent, LogText } from '../../protocol/local-api';
+import type { LocalApiClient, LogEvent, LogStream, LogText } from '../../protocol/local-api';
 import { CLIENT_USAGE, createOutput, parseCommand, withAgent, type Output } from '../client-command';
 import { UsageError, type CliCommand } from '../cli-command';
 import { stripAnsi } from '../style';
@@ -38,17 +38,32 @@ ${CLIENT_USAGE}`,
   },
 };
 
-/** Subscribes first and holds the live output back until the tail is printed, so nothing falls between the two. */
+/**
+ * Prints the end of the log, then follows that deployment from exactly where the read ended (no line
+ * twice, none missing). Without --deployment, the slot's other deployments (a new deploy, a restart)
+ * are followed too: that stream opens first and holds its output until the tail is printed.
+ */
 async function follow(client: LocalApiClient, read: { slot: string; deploymentId?: string; tailBytes: number }, out: Output): Promise<number> {
   let held: LogEvent[] | null = [];
-  const stream = await client.subscribeLogs({ slot: read.slot, deploymentId: read.deploymentId }, (event) => {
+  let followed: string | undefined = read.deploymentId;
+  const streams: LogStream[] = [];
+  const others = (event: LogEvent): void => {
     if (held) held.push(event);
-    else printChunk(event, out);
-  });
+    else if (event.deploymentId !== followed) printChunk(event, out);
+  };
+  if (read.deploymentId === undefined) streams.push(await client.subscribeLogs({ slot: read.slot }, others));
   const tail = await client.call('logs.read', { ...read, which: 'latest' }).catch(() => null);
-  if (tail) printLog(tail, out);
-  for (const event of held) printChunk(event, out);
+  if (tail) {
+    printLog(tail, out);
+    followed = tail.deploymentId;
+  }
+  const queued = held;
   held = null;
+  for (const event of queued) others(event);
+  if (followed !== undefined) {
+    const from = tail ? { fromOffset: tail.endOffset } : {};
+    streams.push(await client.subscribeLogs({ slot: read.slot, deploymentId: followed, ...from }, (event) => printChunk(event, out)));
+  }
   const code = await new Promise<number>((resolve) => {
     process.once('SIGINT', () => resolve(0));
     client.on('connection', (connected) => {
@@ -58,7 +73,7 @@ async function follow(client: LocalApiClient, read: { slot: string; deploymentId
       }
     });
   });
-  if (client.connected) await stream.close();
+  if (client.connected) await Promise.all(streams.map((stream) => stream.close()));
   return code;
 }
 

@@ -40,7 +40,22 @@ export const SlotLogsPayload = z.object({
   tailBytes: z.number().int().positive().optional(),
 });
 
-export const SlotLogsSubscribePayload = z.object({ slotId: SlotId, subscriptionId: z.string().min(1) });
+export const SlotLogsSubscribePayload = z
+  .object({
+    slotId: SlotId,
+    subscriptionId: z.string().min(1),
+    /** Only this deployment's output; without it, the output of every deployment of the slot. */
+    deploymentId: DeploymentId.nullable().optional(),
+    /**
+     * With `deploymentId`: first the stored output from this byte offset of its log (the `endOffset`
+     * of a `slot.logs` read), then the live output, with no byte twice. Without it: from now on.
+     */
+    fromOffset: z.number().int().nonnegative().optional(),
+  })
+  .refine((payload) => payload.fromOffset === undefined || (payload.deploymentId ?? null) !== null, {
+    message: 'fromOffset counts in one deployment\'s log: give its deploymentId too',
+    path: ['fromOffset'],
+  });
 
 export const SlotLogsUnsubscribePayload = z.object({ subscriptionId: z.string().min(1) });
 

@@ -1,5 +1,5 @@
 import { BerthError } from '../errors';
-import { LocalApiEvent, type LogEvent, type ProgressEvent } from './events';
+import { LocalApiEvent, type LogChunk, type LogEvent, type ProgressEvent } from './events';
 import { LocalApiError, ServerFrame } from './frames';
 import { LocalApiRequests, type LocalApiMethod, type RequestParamsInput, type RequestResult } from './requests';
 import type { AgentState } from './state';
@@ -143,7 +143,10 @@ export class LocalApiClient {
     };
   }
 
-  /** Streams a slot's live output; the stream is opened again after a reconnect. */
+  /**
+   * Streams a slot's live output, or with `fromOffset` one deployment's log from that offset; the
+   * stream is opened again after a reconnect, where it got to.
+   */
   async subscribeLogs(params: RequestParamsInput<'logs.subscribe'>, listener: (event: LogEvent) => void): Promise<LogStream> {
     const entry: LogStreamEntry = { params, listener, subscriptionId: null };
     this.logStreams.add(entry);
@@ -258,7 +261,10 @@ export class LocalApiClient {
         return;
       case 'log':
         for (const entry of this.logStreams) {
-          if (entry.subscriptionId === event.subscriptionId) this.guard(() => entry.listener(event));
+          if (entry.subscriptionId !== event.subscriptionId) continue;
+          // A stream that started at an offset goes on after a reconnect from where it got to, not from its start.
+          if (entry.params.fromOffset !== undefined) entry.params = { ...entry.params, fromOffset: chunkEnd(event.chunk) };
+          this.guard(() => entry.listener(event));
         }
         return;
     }
@@ -297,4 +303,15 @@ export class LocalApiClient {
 
 function notConnected(): BerthError {
   return new BerthError('INTERNAL', 'not connected to the agent; is it running?');
+}
+
+/** The log offset after a chunk: where a stream that lost its connection goes on from. */
+function chunkEnd(chunk: LogChunk): number {
+  if (chunk.kind === 'gap') return chunk.toOffset;
+  let bytes = 0;
+  for (const character of chunk.data) {
+    const code = character.codePointAt(0)!;
+    bytes += code < 0x80 ? 1 : code < 0x800 ? 2 : code < 0x10000 ? 3 : 4;
+  }
+  return chunk.offset + bytes;
 }

@@ -13,7 +13,15 @@ const Empty = z.object({});
 const OnSlot = z.object({ slot: SlotRef });
 
 
-export const LogText = z.object({ deploymentId: z.string(), text: z.string(), truncated: z.boolean() });
+export const LogText = z.object({
+  deploymentId: z.string(),
+  text: z.string(),
+  truncated: z.boolean(),
+  /** The byte offset of the first byte of `text` in the deployment's log (dropped bytes counted too). */
+  offset: z.number().int().nonnegative(),
+  /** `offset` + the byte length of `text`: `logs.subscribe` from here follows without a gap or a repeat. */
+  endOffset: z.number().int().nonnegative(),
+});
 export type LogText = z.infer<typeof LogText>;
 
 /**
@@ -56,9 +64,15 @@ export const LocalApiRequests = {
     }),
     result: LogText,
   },
-  /** Streams the slot's output written from now on as `log` events (of one deployment when given). */
+  /**
+   * Streams the slot's output written from now on as `log` events (of one deployment when given);
+   * with `fromOffset` (and its `deploymentId`), that log's stored output from there first.
+   */
   'logs.subscribe': {
-    params: OnSlot.extend({ deploymentId: z.string().min(1).optional() }),
+    params: OnSlot.extend({ deploymentId: z.string().min(1).optional(), fromOffset: z.number().int().nonnegative().optional() }).refine(
+      (params) => params.fromOffset === undefined || params.deploymentId !== undefined,
+      { message: "fromOffset counts in one deployment's log: give its deploymentId too", path: ['fromOffset'] },
+    ),
     result: z.object({ subscriptionId: z.string() }),
   },
   'logs.unsubscribe': { params: z.object({ subscriptionId: z.string() }), result: Empty },

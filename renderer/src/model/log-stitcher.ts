@@ -6,64 +6,47 @@ export interface StitchedOutput {
   gap(fromOffset: number, toOffset: number): void;
 }
 
-export type HistoryOutcome = 'placed' | 'hole';
-
 /**
- * Joins a log's history (read once) and its live chunks (streamed from before the read) into one
- * text without repeating or silently losing a byte: live chunks wait until the history is placed,
- * overlaps are cut by byte offset, and anything missing between two pieces becomes a gap.
+ * Joins a log's history (read once) and the stream that follows it from the read's `endOffset` into
+ * one text without repeating or silently losing a byte: the agent streams from exactly that byte, so
+ * the two meet; byte offsets still guard the join (an overlap is cut, a hole becomes a gap), and live
+ * chunks that come before the history is placed wait for it.
  */
 export class LogStitcher {
   private next: number | null = null;
-  private placed = false;
   private held: LogChunk[] = [];
 
   constructor(private readonly output: StitchedOutput) {}
 
-  /** The byte offset the next shown byte has, once known. */
+  /** The byte offset the next shown byte has, once the history is placed. */
   get offset(): number | null {
     return this.next;
   }
 
   live(chunk: LogChunk): void {
-    if (this.placed) this.place(chunk);
+    if (this.next !== null) this.place(chunk);
     else this.held.push(chunk);
   }
 
-  /**
-   * Places the history. A whole log ends at its byte length; live output that starts beyond it means
-   * the agent had not yet written the rest to disk when it was read: 'hole', read it again.
-   * `force` places it anyway, with a gap for the hole.
-   */
-  history(text: string, truncated: boolean, force = false): HistoryOutcome {
-    const end = truncated ? null : utf8Length(text);
-    const firstLive = this.held[0];
-    const firstOffset = firstLive ? (firstLive.kind === 'data' ? firstLive.offset : firstLive.fromOffset) : null;
-    if (!force && end !== null && firstOffset !== null && firstOffset > end) return 'hole';
+  /** Places the history, which ends at byte `endOffset` of the log. */
+  history(text: string, endOffset: number): void {
     if (text !== '') this.output.text(text);
-    // A tail does not say where it ends; the first live chunk is the best guess of where it stopped.
-    this.next = end ?? firstOffset;
-    this.placed = true;
+    this.next = endOffset;
     const held = this.held;
     this.held = [];
     for (const chunk of held) this.place(chunk);
-    return 'placed';
   }
 
   private place(chunk: LogChunk): void {
+    if (this.next === null) return;
     if (chunk.kind === 'gap') {
-      const from = this.next === null ? chunk.fromOffset : Math.max(chunk.fromOffset, this.next);
+      const from = Math.max(chunk.fromOffset, this.next);
       if (chunk.toOffset > from) this.output.gap(from, chunk.toOffset);
-      this.next = Math.max(this.next ?? 0, chunk.toOffset);
+      this.next = Math.max(this.next, chunk.toOffset);
       return;
     }
     const length = utf8Length(chunk.data);
     const end = chunk.offset + length;
-    if (this.next === null) {
-      this.output.text(chunk.data);
-      this.next = end;
-      return;
-    }
     if (end <= this.next) return;
     if (chunk.offset > this.next) this.output.gap(this.next, chunk.offset);
     const skip = Math.max(0, this.next - chunk.offset);

@@ -32,7 +32,6 @@ export interface LogsStore {
 export const HISTORY_BYTES = 1024 * 1024;
 // While paused, output waits up to this much; past it, it is dropped and marked as a gap.
 const MAX_HELD_BYTES = 16 * 1024 * 1024;
-const HISTORY_ATTEMPTS = 4;
 const STATS_INTERVAL_MS = 250;
 
 const idle: LogsStore = {
@@ -76,20 +75,16 @@ class LogFollower {
       gap: (from, to) => this.gap(to - from, 'the window fell behind the agent'),
     });
     try {
-      const stream = await agentActions.followLogs({ slot: this.slotId, deploymentId: this.deploymentId }, (event) => stitcher.live(event.chunk));
+      // The read includes what the agent has not yet written to disk, and the stream goes on from
+      // exactly where the read ended: the two join without a repeated or a missing byte.
+      const history = await this.readHistory();
+      if (this.stopped) return;
+      stitcher.history(history.text, history.endOffset);
+      useLogsStore.setState({ historyTruncated: history.truncated, phase: 'live' });
+      const follow = { slot: this.slotId, deploymentId: this.deploymentId, fromOffset: history.endOffset };
+      const stream = await agentActions.followLogs(follow, (event) => stitcher.live(event.chunk));
       if (this.stopped) return void stream.close().catch(() => undefined);
       this.stream = stream;
-      for (let attempt = 1; ; attempt += 1) {
-        const history = await this.readHistory();
-        if (this.stopped) return;
-        const outcome = stitcher.history(history.text, history.truncated, attempt >= HISTORY_ATTEMPTS);
-        if (outcome === 'placed') {
-          useLogsStore.setState({ historyTruncated: history.truncated, phase: 'live' });
-          break;
-        }
-        // The agent writes its log in batches: the part the stream started after is on disk in a moment.
-        await new Promise((resolve) => setTimeout(resolve, 40 * attempt));
-      }
     } catch (error) {
       if (!this.stopped) useLogsStore.setState({ phase: 'error', error: (error as Error).message });
     }
@@ -102,7 +97,7 @@ class LogFollower {
     } catch (error) {
       const deployment = useAgentStore.getState().state?.slots.find((slot) => slot.id === this.slotId)?.deployments.find((item) => item.id === this.deploymentId);
       if (error instanceof LocalApiError && error.code === 'LOG_NOT_AVAILABLE' && deployment && isInProgress(deployment)) {
-        return { deploymentId: this.deploymentId, text: '', truncated: false };
+        return { deploymentId: this.deploymentId, text: '', truncated: false, offset: 0, endOffset: 0 };
       }
       throw error;
     }
