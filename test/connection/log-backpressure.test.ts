@@ -59,7 +59,15 @@ describe('log back-pressure', () => {
 
     const result = await plane.waitForResult(commandId);
     expect(result.ok).toBe(true);
-    const frames = plane.received('log').filter((frame) => frame.subscriptionId === 'sub_flood' && frame.deploymentId === result.data.id);
+    const floodFrames = (): ReturnType<typeof plane.received> =>
+      plane.received('log').filter((frame) => frame.subscriptionId === 'sub_flood' && frame.deploymentId === result.data.id);
+    // The result may arrive before the log frames queued behind the full socket: wait for the frame past the flood's end.
+    await waitFor(
+      () => floodFrames().some((frame) => frame.offset + Buffer.byteLength(frame.data) > 24 * 1024 * 1024),
+      'the log frames queued while the server read nothing, up to the end of the flood',
+      { timeoutMs: 30_000 },
+    );
+    const frames = floodFrames();
     const received = frames.reduce((sum, frame) => sum + Buffer.byteLength(frame.data), 0);
     const jumps = frames.filter((frame, index) => index > 0 && frame.offset > frames[index - 1]!.offset + Buffer.byteLength(frames[index - 1]!.data));
     expect(received).toBeLessThan(24 * 1024 * 1024);
