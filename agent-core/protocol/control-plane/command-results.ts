@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { Deployment, SkippedBranch } from '../deployment';
+import { LogText } from '../log-text';
 import { SlotStatus } from '../slot-status';
 import type { CommandName } from './command-payloads';
 
@@ -7,16 +8,7 @@ const Empty = z.object({});
 
 export const BatchDeployResult = Deployment.extend({ merged: z.array(z.string()), skipped: z.array(SkippedBranch) });
 
-export const SlotLogsResult = z.object({
-  deploymentId: z.string(),
-  text: z.string(),
-  /** True when `text` is not the whole log. */
-  truncated: z.boolean(),
-  /** The byte offset of the first byte of `text` in the deployment's log (dropped bytes counted too). */
-  offset: z.number().int().nonnegative(),
-  /** `offset` + the byte length of `text`: subscribe from here to follow without a gap or a repeat. */
-  endOffset: z.number().int().nonnegative(),
-});
+export const SlotLogsResult = LogText;
 
 export const DeploymentsListResult = z.object({
   /** Newest first; soft-deleted deployments are left out. */

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { Deployment } from '../deployment';
+import { LogText } from '../log-text';
 import { SlotSpec } from '../slot-spec';
 import { SlotStatus } from '../slot-status';
 import { Source } from '../source';
@@ -12,17 +13,8 @@ export const SlotRef = z.string().min(1, 'name the slot: its id, workspace/name 
 const Empty = z.object({});
 const OnSlot = z.object({ slot: SlotRef });
 
-
-export const LogText = z.object({
-  deploymentId: z.string(),
-  text: z.string(),
-  truncated: z.boolean(),
-  /** The byte offset of the first byte of `text` in the deployment's log (dropped bytes counted too). */
-  offset: z.number().int().nonnegative(),
-  /** `offset` + the byte length of `text`: `logs.subscribe` from here follows without a gap or a repeat. */
-  endOffset: z.number().int().nonnegative(),
-});
-export type LogText = z.infer<typeof LogText>;
+/** A read of a deployment's log, the same as the control plane's `slot.logs` answer. */
+export { LogText };
 
 /**
  * Every local-API call: its method name, the params it takes and the result it answers with.
