@@ -29,6 +29,7 @@ export interface DeploymentOutputOptions {
  */
 export class DeploymentOutput implements OutputSink {
   private closing: Promise<void> | null = null;
+  private writers = 1;
 
   private constructor(
     private readonly redactor: Redactor,
@@ -49,6 +50,22 @@ export class DeploymentOutput implements OutputSink {
   /** Bytes of redacted output so far: the offset the next output will have in the log. */
   get offset(): number {
     return this.file.offset;
+  }
+
+  /** True once the log is final: every writer has closed it. */
+  get closed(): boolean {
+    return this.closing !== null;
+  }
+
+  /**
+   * One more writer of this log (the same deployment started again while its old instance still
+   * runs): both write through this one log, so offsets stay exact; it closes when both have closed
+   * it. False when the log is final already.
+   */
+  retain(): boolean {
+    if (this.closing !== null) return false;
+    this.writers++;
+    return true;
   }
 
   /** Takes a chunk of terminal output. Output that arrives after close() is dropped: the log is final by then. */
@@ -79,8 +96,12 @@ export class DeploymentOutput implements OutputSink {
     );
   }
 
-  /** Writes what the redactor held back, ends every subscriber and closes the log file. */
+  /** The last writer's close writes what the redactor held back, ends every subscriber and closes the log file. */
   close(): Promise<void> {
+    if (this.closing === null && this.writers > 1) {
+      this.writers--;
+      return Promise.resolve();
+    }
     if (this.closing === null) {
       this.emit(this.redactor.flush());
       this.fanout.close();

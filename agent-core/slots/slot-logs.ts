@@ -24,7 +24,10 @@ export class SlotLogs {
     private readonly spec: () => SlotSpec,
   ) {}
 
+  /** The deployment's log, opened; one that is open already (a restart while the old instance drains) is shared. */
   async open(deploymentId: string): Promise<DeploymentOutput> {
+    const open = this.hub.output(deploymentId);
+    if (open?.retain()) return open;
     const spec = this.spec();
     const output = await DeploymentOutput.open({ storagePath: this.storagePath, slotId: spec.id, deploymentId, secrets: specSecrets(spec) });
     this.hub.attach(deploymentId, output);
@@ -33,7 +36,7 @@ export class SlotLogs {
 
   /** The deployment's output is complete: later readers no longer follow it. */
   closed(deploymentId: string, output: DeploymentOutput): void {
-    this.hub.detach(deploymentId, output);
+    if (output.closed) this.hub.detach(deploymentId, output);
   }
 
   async close(deploymentId: string, output: DeploymentOutput): Promise<void> {

@@ -51,6 +51,26 @@ describe('deployment-output', () => {
     expect(events).toEqual([{ kind: 'data', offset: 8, data: 'after\r\n' }]);
   });
 
+  it('shares one log between two writers of the same deployment: offsets stay exact, and it closes with the last one', async () => {
+    const output = await DeploymentOutput.open({ storagePath: tempStorage(), slotId: 's', deploymentId: 'd', secrets: [] });
+    const events: LogEvent[] = [];
+    let ended = false;
+    output.subscribe({ send: (event) => events.push(event) > 0, end: () => (ended = true) });
+    expect(output.retain()).toBe(true);
+    output.write('old instance\r\n');
+    output.write('new instance\r\n');
+    await output.close();
+    expect(output.closed).toBe(false);
+    output.write('new instance goes on\r\n');
+    await output.close();
+    expect(output.closed).toBe(true);
+    expect(output.retain()).toBe(false);
+    expect(ended).toBe(true);
+    const file = await readFile(output.path, 'utf8');
+    expect(file).toBe('old instance\r\nnew instance\r\nnew instance goes on\r\n');
+    expect(events.map((event) => event.kind === 'data' && event.offset)).toEqual([0, 14, 28]);
+  });
+
   it('writes a secret held back at the end of the stream, masked, on close', async () => {
     const output = await DeploymentOutput.open({ storagePath: tempStorage(), slotId: 's', deploymentId: 'd', secrets: [token] });
     output.write(`last words: ${token.slice(0, 10)}`);
