@@ -1,17 +1,13 @@
 import { readFile } from 'node:fs/promises';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DeploymentOutput, finishedLog, followLog, LogFile, readLogRange, type LogEvent, type LogSubscription } from '../../agent-core/logs';
 import { makeTempDir } from '../fixtures/temp-dir';
 import { waitFor } from '../fixtures/wait';
 
-const cleanups: Array<() => void> = [];
-afterEach(() => cleanups.splice(0).forEach((cleanup) => cleanup()));
-
-function tempStorage(): string {
-  const dir = makeTempDir();
-  cleanups.push(dir.cleanup);
-  return dir.path;
-}
+let storage: ReturnType<typeof makeTempDir>;
+beforeEach(() => (storage = makeTempDir('berth-log-follower-')));
+afterEach(() => storage.cleanup());
+const tempStorage = (): string => storage.path;
 
 const line = (index: number): string => `${String(index).padStart(6, '0')} é✓ ${'x'.repeat(40)}\r\n`;
 const joined = (events: LogEvent[]): string => events.map((event) => (event.kind === 'data' ? event.data : `<gap ${event.fromOffset}-${event.toOffset}>`)).join('');
