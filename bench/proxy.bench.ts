@@ -9,7 +9,7 @@
  * Beside the rates it prints each proxy's CPU time per request (from /proc): on a busy machine
  * that is the steadier figure.
  *
- * Run: npx tsx bench/proxy.bench.ts [seconds per run = 3] [rounds = 3]
+ * Run: npx tsx bench/proxy.bench.ts [seconds per run = 2] [rounds = 5]
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { Agent, request } from 'node:http';
@@ -208,10 +208,11 @@ function ratioLine(rows: Map<string, Row>, reference: string, rpsTarget: number,
   if (!other) return;
   const rps = median(ours.rps) / median(other.rps);
   const p99 = median(ours.p99) / median(other.p99);
+  const cpu = median(ours.cpuPerRequest) / median(other.cpuPerRequest);
   const p99Text = p99Target === null ? '' : ` (target ≤ ${p99Target}×: ${p99 <= p99Target ? 'met' : 'NOT met'})`;
   console.log(
     `Berth/${reference}: ${rps.toFixed(2)}× the requests per second (target ≥ ${rpsTarget}×: ${rps >= rpsTarget ? 'met' : 'NOT met'}), ` +
-      `p99 ${p99.toFixed(2)}×${p99Text}`,
+      `p99 ${p99.toFixed(2)}×${p99Text}, ${cpu.toFixed(2)}× the CPU time per request`,
   );
 }
 
@@ -259,8 +260,8 @@ async function measureThroughput(appPort: number, exclude: number[], seconds: nu
 }
 
 async function main(): Promise<void> {
-  const seconds = Number(process.argv[2] ?? 3);
-  const rounds = Number(process.argv[3] ?? 3);
+  const seconds = Number(process.argv[2] ?? 2);
+  const rounds = Number(process.argv[3] ?? 5);
   const upstream = child('upstream');
   const ports = await reply<{ blue: number; green: number }>(upstream, 'ports');
   await measureThroughput(ports.blue, [ports.blue, ports.green], seconds, rounds);
