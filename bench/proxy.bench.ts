@@ -1,30 +1,38 @@
 /**
- * The slot proxy's cost: requests per second and p50/p99 latency at 32 keep-alive connections,
- * straight to the app, through SlotProxy, and through nginx (the reference proxy, one worker like
- * the proxy's one event loop, keep-alive upstream pool). Then 20 blue-green swaps under load,
- * each drained color's app closed and reopened like a stopped process, counting failed requests.
+ * The slot proxy's cost, measured with wrk (1 thread, 32 keep-alive connections) against the same
+ * small upstream app: straight to the app, through Berth's SlotProxy (a process of its own),
+ * through nginx (1 worker, keep-alive upstream pool) and through Go's httputil.ReverseProxy
+ * (GOMAXPROCS=1), interleaved round by round so each ratio compares runs made back to back. Then
+ * 20 blue-green swaps under load (a Node client here, as it tells failures apart), each drained
+ * color's app closed and reopened like a stopped process, counting failed requests.
  *
- * Three processes: this one runs the proxy; the upstream app (blue and green) and the load
- * generator each run in a child process of their own, so neither shares the proxy's event loop.
- * Beside the rates it prints CPU time per request of each process: on a busy machine that is the
- * steadier figure.
+ * Beside the rates it prints each proxy's CPU time per request (from /proc): on a busy machine
+ * that is the steadier figure.
  *
- * Run: npx tsx bench/proxy.bench.ts [seconds per run = 5] [rounds = 3]
+ * Run: npx tsx bench/proxy.bench.ts [seconds per run = 2] [rounds = 5]
  */
-import { execFileSync, fork, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { fork, type ChildProcess } from 'node:child_process';
 import { Agent, request } from 'node:http';
-import { connect } from 'node:net';
 import { cpus, loadavg } from 'node:os';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { findFreePort, SlotProxy, Target } from '../agent-core/traffic';
 import { startHttpApp, type HttpApp } from '../test/fixtures/http-app';
-import { makeTempDir } from '../test/fixtures/temp-dir';
+import {
+  findBinary,
+  procCpuUs,
+  runWrk,
+  startGoProxy,
+  startNginx,
+  startSlotProxy,
+  type Contender,
+} from './proxy-contenders';
 
 const CONNECTIONS = 32;
 const SWAPS = 20;
-const WARMUP_MS = 1000;
+// Long enough for V8 to have optimized SlotProxy's hot paths: in a profile after 1 s, a seventh of
+// its CPU time was still the JIT compiling (nginx and Go are compiled ahead of time), which a
+// long-running agent does not pay.
+const WARMUP_SECONDS = 3;
 const self = fileURLToPath(import.meta.url);
 
 interface LoadJob {
@@ -114,14 +122,15 @@ async function generateLoad(job: LoadJob, stopped: () => boolean): Promise<LoadR
 
 function runLoadGenerator(): void {
   let stop = false;
-  process.on('message', (message: { run?: LoadJob; stop?: true; cpu?: true }) => {
-    if (message.cpu) process.send!({ cpuUs: cpuUs() });
+  process.on('message', (message: { run?: LoadJob; stop?: true }) => {
     if (message.stop) stop = true;
     if (message.run) {
       stop = false;
       void generateLoad(message.run, () => stop).then((result) => process.send!({ result }));
     }
   });
+  // The swaps must start once load flows, not while this process is still starting.
+  process.send!({ ready: true });
 }
 
 // ---- upstream app (child process) ----------------------------------------------------------
@@ -131,8 +140,7 @@ async function runUpstream(): Promise<void> {
     blue: await startHttpApp({ color: 'blue', version: 'v1' }),
     green: await startHttpApp({ color: 'green', version: 'v2' }),
   };
-  process.on('message', async (message: { cycle?: 'blue' | 'green'; cpu?: true }) => {
-    if (message.cpu) process.send!({ cpuUs: cpuUs() });
+  process.on('message', async (message: { cycle?: 'blue' | 'green' }) => {
     if (!message.cycle) return;
     // A drained color's process goes away: every connection to it is closed, then it comes back on the same port.
     const app = apps[message.cycle]!;
@@ -143,12 +151,7 @@ async function runUpstream(): Promise<void> {
   process.send!({ ports: { blue: apps.blue!.port, green: apps.green!.port } });
 }
 
-// ---- orchestration (this process runs the proxy) -------------------------------------------
-
-function cpuUs(): number {
-  const { user, system } = process.cpuUsage();
-  return user + system;
-}
+// ---- orchestration -------------------------------------------------------------------------
 
 function child(role: string): ChildProcess {
   return fork(self, [role], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
@@ -165,215 +168,114 @@ function reply<T>(from: ChildProcess, key: string): Promise<T> {
   });
 }
 
-function childCpuUs(of: ChildProcess): Promise<number> {
-  const answer = reply<number>(of, 'cpuUs');
-  of.send({ cpu: true });
-  return answer;
-}
-
-/** CPU time of a process this one did not start with fork (nginx's worker), from /proc; null where there is no /proc. */
-function procCpuUs(pid: number): number | null {
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-    const ticks = Number(fields[11]) + Number(fields[12]);
-    return (ticks / 100) * 1e6;
-  } catch {
-    return null;
-  }
-}
-
-function childrenOf(pid: number): number[] {
-  const found: number[] = [];
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const fields = readFileSync(`/proc/${entry}/stat`, 'utf8').split(') ')[1]!.split(' ');
-      if (Number(fields[1]) === pid) found.push(Number(entry));
-    } catch {
-      continue;
-    }
-  }
-  return found;
-}
-
-async function waitForPort(port: number, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const open = await new Promise<boolean>((resolve) => {
-      const socket = connect(port, '127.0.0.1');
-      socket.once('connect', () => (socket.destroy(), resolve(true)));
-      socket.once('error', () => resolve(false));
-    });
-    if (open) return;
-    if (Date.now() > deadline) throw new Error(`nothing listened on port ${port} within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
-
-function findNginx(): string | null {
-  const candidates = ['/usr/sbin/nginx', '/usr/local/sbin/nginx', '/usr/local/bin/nginx', '/usr/bin/nginx'];
-  const found = (): string | null => candidates.find((candidate) => existsSync(candidate)) ?? null;
-  if (found()) return found();
-  if (process.platform === 'linux' && process.getuid?.() === 0) {
-    console.log('nginx is missing: installing nginx-light with apt-get');
-    const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-    execFileSync('apt-get', ['update'], { stdio: 'inherit', env });
-    execFileSync('apt-get', ['install', '-y', 'nginx-light'], { stdio: 'inherit', env });
-    return found();
-  }
-  console.log('nginx is missing, so there is no reference row: sudo apt-get update && sudo apt-get install -y nginx-light');
-  return null;
-}
-
-interface Nginx {
-  workerPid: number | null;
-  stop(): Promise<void>;
-}
-
-async function startNginx(binary: string, upstreamPort: number, listenPort: number): Promise<Nginx> {
-  const dir = makeTempDir('berth-nginx-');
-  const temp = ['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi'].map((name) => `${name}_temp_path ${join(dir.path, name)};`);
-  writeFileSync(
-    join(dir.path, 'nginx.conf'),
-    `${process.getuid?.() === 0 ? 'user root;' : ''}
-worker_processes 1;
-daemon off;
-pid ${join(dir.path, 'nginx.pid')};
-error_log ${join(dir.path, 'error.log')} warn;
-events { worker_connections 4096; }
-http {
-  access_log off;
-  ${temp.join('\n  ')}
-  upstream app { server 127.0.0.1:${upstreamPort}; keepalive 64; }
-  server {
-    listen 127.0.0.1:${listenPort};
-    location / {
-      proxy_pass http://app;
-      proxy_http_version 1.1;
-      proxy_set_header Connection "";
-      proxy_set_header Host $http_host;
-      proxy_set_header X-Forwarded-For $remote_addr;
-      proxy_set_header X-Forwarded-Proto $scheme;
-      proxy_set_header X-Forwarded-Host $http_host;
-    }
-  }
-}
-`,
-  );
-  const nginx = spawn(binary, ['-p', dir.path, '-c', join(dir.path, 'nginx.conf')], { stdio: ['ignore', 'inherit', 'inherit'] });
-  await waitForPort(listenPort, 10_000);
-  const workers = process.platform === 'linux' ? childrenOf(nginx.pid!) : [];
-  return {
-    workerPid: workers.length === 1 ? workers[0]! : null,
-    stop: () =>
-      new Promise((resolve) => {
-        nginx.once('exit', () => (dir.cleanup(), resolve()));
-        nginx.kill('SIGQUIT');
-      }),
-  };
-}
-
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.floor(sorted.length / 2)] ?? NaN;
-}
-
-interface Setup {
-  name: string;
-  port: number;
-  /** CPU time so far of the proxy under test, or null when there is none (straight to the app). */
-  proxyCpuUs: () => number | null;
-}
-
-interface Row {
-  rps: number[];
-  p50: number[];
-  p99: number[];
-  failed: number;
-  proxyCpu: number[];
-  appCpu: number[];
-  generatorCpu: number[];
 }
 
 function fixed(value: number, digits: number, width: number): string {
   return (Number.isFinite(value) ? value.toFixed(digits) : '–').padStart(width);
 }
 
-async function main(): Promise<void> {
-  const seconds = Number(process.argv[2] ?? 5);
-  const rounds = Number(process.argv[3] ?? 3);
-  const upstream = child('upstream');
-  const load = child('load');
-  const ports = await reply<{ blue: number; green: number }>(upstream, 'ports');
+interface Row {
+  rps: number[];
+  p50: number[];
+  p99: number[];
+  errors: number;
+  cpuPerRequest: number[];
+}
 
+function missing(what: string, install: string): null {
+  console.log(`${what} is missing, so it has no row: sudo apt-get install -y ${install} (npm run bench installs it when it may)`);
+  return null;
+}
+
+async function startContenders(appPort: number, exclude: number[]): Promise<Contender[]> {
+  const contenders: Contender[] = [{ name: 'straight to the app', port: appPort, pid: null, stop: async () => undefined }];
+  contenders.push(await startSlotProxy(appPort));
+  const free = async (): Promise<number> => {
+    const port = await findFreePort({ range: [20_000, 29_999], exclude });
+    exclude.push(port);
+    return port;
+  };
+  const nginx = findBinary(['/usr/sbin/nginx', '/usr/local/sbin/nginx', '/usr/local/bin/nginx', '/usr/bin/nginx']) ?? missing('nginx', 'nginx-light');
+  if (nginx) contenders.push(await startNginx(nginx, appPort, await free()));
+  const go = findBinary(['/usr/bin/go', '/usr/local/go/bin/go', '/usr/lib/go/bin/go']) ?? missing('go', 'golang-go');
+  if (go) contenders.push(await startGoProxy(go, appPort, await free()));
+  return contenders;
+}
+
+function ratioLine(rows: Map<string, Row>, reference: string, rpsTarget: number, p99Target: number | null): void {
+  const ours = rows.get('Berth SlotProxy')!;
+  const other = rows.get(reference);
+  if (!other) return;
+  const rps = median(ours.rps) / median(other.rps);
+  const p99 = median(ours.p99) / median(other.p99);
+  const cpu = median(ours.cpuPerRequest) / median(other.cpuPerRequest);
+  const p99Text = p99Target === null ? '' : ` (target ≤ ${p99Target}×: ${p99 <= p99Target ? 'met' : 'NOT met'})`;
+  console.log(
+    `Berth/${reference}: ${rps.toFixed(2)}× the requests per second (target ≥ ${rpsTarget}×: ${rps >= rpsTarget ? 'met' : 'NOT met'}), ` +
+      `p99 ${p99.toFixed(2)}×${p99Text}, ${cpu.toFixed(2)}× the CPU time per request`,
+  );
+}
+
+async function measureThroughput(appPort: number, exclude: number[], seconds: number, rounds: number): Promise<void> {
+  const wrk = findBinary(['/usr/bin/wrk', '/usr/local/bin/wrk']);
+  if (!wrk) {
+    missing('wrk', 'wrk');
+    return;
+  }
+  const contenders = await startContenders(appPort, exclude);
+  console.log(
+    `Proxy throughput: wrk -t1 -c${CONNECTIONS} GET / ("blue v1\n", 8 bytes); ${seconds} s per run after a ${WARMUP_SECONDS} s warm-up each; ` +
+      `${rounds} rounds interleaved, medians shown. ${cpus().length} cores shared by wrk, the app, the proxy and everything else ` +
+      `(load average now ${loadavg()[0]!.toFixed(1)}): ratios of runs made back to back are the figures to read.`,
+  );
+  try {
+    for (const contender of contenders) runWrk(wrk, contender.port, CONNECTIONS, WARMUP_SECONDS);
+    const rows = new Map<string, Row>(contenders.map(({ name }) => [name, { rps: [], p50: [], p99: [], errors: 0, cpuPerRequest: [] }]));
+    for (let round = 0; round < rounds; round++) {
+      for (const contender of contenders) {
+        const before = contender.pid === null ? null : procCpuUs(contender.pid);
+        const result = runWrk(wrk, contender.port, CONNECTIONS, seconds);
+        const after = contender.pid === null ? null : procCpuUs(contender.pid);
+        const row = rows.get(contender.name)!;
+        row.rps.push(result.rps);
+        row.p50.push(result.p50Ms);
+        row.p99.push(result.p99Ms);
+        row.errors += result.errors;
+        if (before !== null && after !== null) row.cpuPerRequest.push((after - before) / result.requests);
+      }
+    }
+    console.log('');
+    console.log(`${'setup'.padEnd(24)}${'req/s'.padStart(8)}${'p50 ms'.padStart(9)}${'p99 ms'.padStart(9)}${'errors'.padStart(8)}   proxy CPU µs/request`);
+    for (const [name, row] of rows) {
+      console.log(
+        `${name.padEnd(24)}${fixed(median(row.rps), 0, 8)}${fixed(median(row.p50), 2, 9)}${fixed(median(row.p99), 2, 9)}` +
+          `${String(row.errors).padStart(8)}   ${fixed(median(row.cpuPerRequest), 1, 6)}`,
+      );
+    }
+    ratioLine(rows, 'nginx (1 worker)', 0.6, 2);
+    ratioLine(rows, 'Go httputil (1 core)', 1.5, null);
+  } finally {
+    for (const contender of contenders) await contender.stop();
+  }
+}
+
+async function main(): Promise<void> {
+  const seconds = Number(process.argv[2] ?? 2);
+  const rounds = Number(process.argv[3] ?? 5);
+  const upstream = child('upstream');
+  const ports = await reply<{ blue: number; green: number }>(upstream, 'ports');
+  await measureThroughput(ports.blue, [ports.blue, ports.green], seconds, rounds);
+
+  const load = child('load');
+  await reply(load, 'ready');
   const proxy = new SlotProxy({ name: 'bench' });
   const proxyPort = await proxy.listen({ port: 0, host: '127.0.0.1' });
   const blue = new Target({ port: ports.blue, color: 'blue', deploymentId: 'dep_blue' });
   blue.markHealthy();
   proxy.setTarget(blue);
-
-  const nginxBinary = findNginx();
-  const nginxPort = await findFreePort({ range: [20_000, 29_999], exclude: [proxyPort, ports.blue, ports.green] });
-  const nginx = nginxBinary ? await startNginx(nginxBinary, ports.blue, nginxPort) : null;
-
-  const setups: Setup[] = [
-    { name: 'straight to the app', port: ports.blue, proxyCpuUs: () => null },
-    { name: 'through SlotProxy', port: proxyPort, proxyCpuUs: cpuUs },
-  ];
-  if (nginx) {
-    setups.push({ name: 'through nginx (1 worker)', port: nginxPort, proxyCpuUs: () => (nginx.workerPid ? procCpuUs(nginx.workerPid) : null) });
-  }
-
-  console.log(
-    `Proxy benchmark: GET / ("blue v1\\n", 8 bytes) over ${CONNECTIONS} keep-alive connections; ${seconds} s per run after ${WARMUP_MS / 1000} s of warm-up; ` +
-      `${rounds} rounds interleaved, medians shown.`,
-  );
-  console.log(
-    `The load generator (node:http, keep-alive Agent) and the upstream app run in child processes of their own (child_process.fork), ` +
-      `so neither shares the proxy's event loop; but this machine has ${cpus().length} cores, shared by the generator, the app, ` +
-      `the proxy under test and everything else running (load average now ${loadavg()[0]!.toFixed(1)}).`,
-  );
-
-  const rows = new Map<string, Row>(setups.map(({ name }) => [name, { rps: [], p50: [], p99: [], failed: 0, proxyCpu: [], appCpu: [], generatorCpu: [] }]));
-  for (let round = 0; round < rounds; round++) {
-    for (const setup of setups) {
-      const before = { proxy: setup.proxyCpuUs(), app: await childCpuUs(upstream), generator: await childCpuUs(load) };
-      load.send({ run: { url: `http://127.0.0.1:${setup.port}/`, warmupMs: WARMUP_MS, durationMs: seconds * 1000, maxMs: (seconds + 30) * 1000 } });
-      const result = await reply<LoadResult>(load, 'result');
-      const after = { proxy: setup.proxyCpuUs(), app: await childCpuUs(upstream), generator: await childCpuUs(load) };
-      const row = rows.get(setup.name)!;
-      row.rps.push(result.completed / result.seconds);
-      row.p50.push(result.p50);
-      row.p99.push(result.p99);
-      row.failed += result.failed;
-      if (before.proxy !== null && after.proxy !== null) row.proxyCpu.push((after.proxy - before.proxy) / result.total);
-      row.appCpu.push((after.app - before.app) / result.total);
-      row.generatorCpu.push((after.generator - before.generator) / result.total);
-    }
-  }
-
-  console.log('');
-  console.log(
-    `${'setup'.padEnd(26)}${'req/s'.padStart(8)}${'p50 ms'.padStart(9)}${'p99 ms'.padStart(9)}${'failed'.padStart(8)}` +
-      `   CPU µs per request: ${'proxy'.padStart(6)}${'app'.padStart(6)}${'generator'.padStart(10)}`,
-  );
-  for (const [name, row] of rows) {
-    console.log(
-      `${name.padEnd(26)}${fixed(median(row.rps), 0, 8)}${fixed(median(row.p50), 2, 9)}${fixed(median(row.p99), 2, 9)}${String(row.failed).padStart(8)}` +
-        `   ${''.padStart(20)}${fixed(median(row.proxyCpu), 0, 6)}${fixed(median(row.appCpu), 0, 6)}${fixed(median(row.generatorCpu), 0, 10)}`,
-    );
-  }
-  if (nginx) {
-    const ours = rows.get('through SlotProxy')!;
-    const reference = rows.get('through nginx (1 worker)')!;
-    const rpsRatio = median(ours.rps) / median(reference.rps);
-    const p99Ratio = median(ours.p99) / median(reference.p99);
-    console.log(
-      `SlotProxy vs nginx: ${rpsRatio.toFixed(2)}× the requests per second (target ≥ 0.8×: ${rpsRatio >= 0.8 ? 'met' : 'NOT met'}), ` +
-        `p99 ${p99Ratio.toFixed(2)}× nginx's (target ≤ 2×: ${p99Ratio <= 2 ? 'met' : 'NOT met'})`,
-    );
-    await nginx.stop();
-  }
 
   load.send({ run: { url: `http://127.0.0.1:${proxyPort}/`, warmupMs: 0, durationMs: 0, maxMs: 120_000 } });
   const swapped = reply<LoadResult>(load, 'result');

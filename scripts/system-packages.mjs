@@ -6,8 +6,9 @@ export const systemPackages = {
   // keytar builds against libsecret and its tests talk to a real gnome-keyring on a private D-Bus session;
   // Playwright drives Debian's chromium; source tests use real git; node-gyp needs python3.
   test: ['libsecret-1-dev', 'gnome-keyring', 'dbus', 'chromium', 'git', 'python3'],
-  // The proxy bench compares against nginx.
-  bench: ['nginx-light'],
+  // The proxy bench drives load with wrk and compares against nginx and a Go httputil.ReverseProxy
+  // it builds with Debian's Go (stdlib only, nothing fetched).
+  bench: ['wrk', 'nginx-light', 'golang-go'],
 };
 
 function hasDpkg() {

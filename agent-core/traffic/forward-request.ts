@@ -1,4 +1,5 @@
-import { request, type Agent, type ClientRequest, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Dispatcher, Pool } from 'undici';
 import { downstreamResponseHeaders, upstreamRequestHeaders, type ForwardingOptions } from './forwarding-headers';
 import { sendPlain } from './plain-response';
 
@@ -7,7 +8,7 @@ export interface Upstream {
   readonly host: string;
   readonly port: number;
   /** Keep-alive pool of connections to this upstream; destroying it cuts every request on it. */
-  readonly agent: Agent;
+  readonly pool: Pool;
   /** "127.0.0.1:41873", for requests whose client sent no Host. */
   readonly hostHeader: string;
   /** "the blue instance (port 41873)". */
@@ -26,6 +27,7 @@ export function unreachableReason(error: NodeJS.ErrnoException, upstream: Upstre
     case 'ECONNREFUSED':
       return `${upstream.description} refused the connection; it is not listening (crashed or still starting?)`;
     case 'ECONNRESET':
+    case 'UND_ERR_SOCKET':
       return `${upstream.description} closed the connection without answering`;
     default:
       return `could not reach ${upstream.description}: ${error.message}`;
@@ -45,100 +47,107 @@ function uncork(res: ServerResponse): void {
   res.uncork();
 }
 
+// The app's connection closed under a request before any answer: the keep-alive race above.
+function isConnectionLost(error: NodeJS.ErrnoException): boolean {
+  return error.code === 'UND_ERR_SOCKET' || error.code === 'ECONNRESET';
+}
+
 /**
- * One request on its way to an upstream and its answer on the way back. Bodies stream both ways,
- * never buffered. A failure before the app answered becomes a 502 with the reason; after, the
- * client connection is closed, because a half-sent response cannot become an error any more.
- * (A class rather than closures: this runs for every request, and its listeners are made once.)
+ * One request on its way to an upstream and its answer on the way back, as an undici dispatch
+ * handler: undici parses the app's response and hands over its head and body chunks with no
+ * IncomingMessage or ClientRequest in between (the proxy's main cost before, see the README's
+ * Benches). Bodies stream both ways, never buffered, with backpressure. A failure before the app
+ * answered becomes a 502 with the reason; after, the client connection is closed, because a
+ * half-sent response cannot become an error any more.
+ * (A class rather than closures: this runs for every request, and its methods are made once.)
  */
-class Exchange {
-  private readonly headers: string[];
-  private readonly body: boolean;
-  private upstreamReq: ClientRequest;
-  private upstreamRes: IncomingMessage | null = null;
+class Exchange implements Dispatcher.DispatchHandlers {
+  private readonly options: Dispatcher.DispatchOptions;
+  private abort: ((error?: Error) => void) | null = null;
+  private resumeUpstream: (() => void) | null = null;
+  private answered = false;
+  private finished = false;
   private retried = false;
 
   constructor(
     private readonly upstream: Upstream,
-    private readonly req: IncomingMessage,
+    req: IncomingMessage,
     private readonly res: ServerResponse,
-    options: ForwardingOptions,
+    forwarding: ForwardingOptions,
     private readonly done: () => void,
   ) {
-    this.headers = upstreamRequestHeaders(req, options, upstream.hostHeader);
-    this.body = hasBody(req.rawHeaders);
+    const body = hasBody(req.rawHeaders);
+    this.options = {
+      path: req.url!,
+      method: req.method as Dispatcher.HttpMethod,
+      headers: upstreamRequestHeaders(req, forwarding, upstream.hostHeader),
+      body: body ? req : null,
+    };
     res.once('close', this.onClientClosed);
-    this.upstreamReq = this.send();
+    upstream.pool.dispatch(this.options, this);
   }
 
-  private send(): ClientRequest {
-    const { upstream, req } = this;
-    const upstreamReq = request(
-      { host: upstream.host, port: upstream.port, method: req.method, path: req.url, headers: this.headers, agent: upstream.agent },
-      this.onResponse,
-    );
-    upstreamReq.once('error', this.onRequestError);
-    if (this.body) req.pipe(upstreamReq);
-    else upstreamReq.end();
-    return upstreamReq;
+  onConnect(abort: (error?: Error) => void): void {
+    this.abort = abort;
+    // The client left while this waited for a connection.
+    if (this.finished) abort();
   }
 
-  private readonly onRequestError = (error: NodeJS.ErrnoException): void => {
+  onHeaders(statusCode: number, rawHeaders: Buffer[], resume: () => void, statusText: string): boolean {
+    // 1xx answers are this hop's business; the client gets the final one.
+    if (statusCode < 200) return true;
+    const { res } = this;
+    if (res.destroyed) return false;
+    this.answered = true;
+    this.resumeUpstream = resume;
+    const raw: string[] = new Array(rawHeaders.length);
+    for (let i = 0; i < rawHeaders.length; i++) raw[i] = rawHeaders[i]!.toString('latin1');
+    res.writeHead(statusCode, statusText, downstreamResponseHeaders(raw));
+    // Held until the body is in, so head and body leave in one write, not two.
+    res.cork();
+    process.nextTick(uncork, res);
+    return true;
+  }
+
+  onData(chunk: Buffer): boolean {
+    if (this.res.write(chunk)) return true;
+    this.res.once('drain', this.resumeUpstream!);
+    return false;
+  }
+
+  onComplete(): void {
+    this.res.end();
+  }
+
+  onError(error: NodeJS.ErrnoException): void {
     const { res, upstream } = this;
     if (res.destroyed) return;
-    if (this.canRetry()) {
+    if (this.answered) {
+      // The app's connection dropped mid-body; without this the client would wait forever.
+      res.destroy();
+      return;
+    }
+    if (this.canRetry(error)) {
       this.retried = true;
-      this.upstreamReq = this.send();
+      upstream.pool.dispatch(this.options, this);
       return;
     }
     sendPlain(res, 502, unreachableReason(error, upstream));
-  };
+  }
 
-  private canRetry(): boolean {
+  private canRetry(error: NodeJS.ErrnoException): boolean {
     return (
       !this.retried &&
-      !this.body &&
-      this.upstreamReq.reusedSocket &&
-      !this.res.headersSent &&
+      this.options.body === null &&
+      isConnectionLost(error) &&
       this.upstream.cutReason === null &&
-      RETRYABLE_METHODS.has(this.req.method!)
+      RETRYABLE_METHODS.has(this.options.method)
     );
   }
 
-  private readonly onResponse = (upstreamRes: IncomingMessage): void => {
-    const { res } = this;
-    this.upstreamRes = upstreamRes;
-    res.writeHead(upstreamRes.statusCode!, upstreamRes.statusMessage, downstreamResponseHeaders(upstreamRes.rawHeaders));
-    upstreamRes.on('data', this.onData);
-    upstreamRes.once('end', this.onEnd);
-    // The app's connection can drop mid-body; without this the client would wait forever.
-    upstreamRes.once('error', this.onResponseError);
-    // Held until the first body chunk is in, so head and body leave in one write, not two.
-    res.cork();
-    process.nextTick(uncork, res);
-  };
-
-  private readonly onData = (chunk: Buffer): void => {
-    if (!this.res.write(chunk)) {
-      this.upstreamRes!.pause();
-      this.res.once('drain', this.onDrain);
-    }
-  };
-
-  private readonly onDrain = (): void => {
-    this.upstreamRes!.resume();
-  };
-
-  private readonly onEnd = (): void => {
-    this.res.end();
-  };
-
-  private readonly onResponseError = (): void => {
-    this.res.destroy();
-  };
-
   private readonly onClientClosed = (): void => {
-    if (!this.res.writableFinished) this.upstreamReq.destroy();
+    this.finished = true;
+    if (!this.res.writableFinished) this.abort?.();
     this.done();
   };
 }

@@ -1,7 +1,8 @@
 import type { IncomingMessage } from 'node:http';
 
 // RFC 9110 §7.6.1: these describe one hop and must not be passed on. Transfer-Encoding is listed
-// too: Node frames each side's body itself.
+// too: Node (to the client) and undici (to the app, chunked when there is no Content-Length) frame
+// each side's body themselves.
 const HOP_BY_HOP = new Set([
   'connection',
   'keep-alive',
@@ -74,10 +75,6 @@ export function upstreamRequestHeaders(
     const lower = name.toLowerCase();
     if (lower === 'host') {
       host = value;
-    } else if (lower === 'transfer-encoding') {
-      // Kept on requests: it is how Node knows to frame the piped body as chunked upstream.
-      if (upgrade === null) headers.push(name, value);
-      continue;
     } else if (HOP_BY_HOP.has(lower) || lower === 'expect' || declared?.has(lower)) {
       // Expect is dropped because this server has already answered 100 Continue itself.
       continue;

@@ -1,5 +1,6 @@
-import { Agent, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
+import { Pool } from 'undici';
 import { BerthError, type Color } from '../protocol';
 import type { ForwardingOptions } from './forwarding-headers';
 import { forwardRequest, type Upstream } from './forward-request';
@@ -48,7 +49,7 @@ export class Target implements Upstream {
   readonly port: number;
   readonly color: Color;
   readonly deploymentId: string;
-  readonly agent: Agent;
+  readonly pool: Pool;
   readonly hostHeader: string;
   readonly description: string;
   private current: TargetState = 'adding';
@@ -80,12 +81,12 @@ export class Target implements Upstream {
     this.deploymentId = options.deploymentId;
     this.hostHeader = `${this.host}:${this.port}`;
     this.description = `the ${this.color} instance (port ${this.port})`;
-    this.agent = new Agent({
-      keepAlive: true,
-      maxSockets: options.maxSockets ?? DEFAULT_MAX_UPSTREAM_SOCKETS,
-      // Reusing the most recent connection keeps the pool small and warm under uneven load.
-      scheduling: 'lifo',
-      noDelay: true,
+    this.pool = new Pool(`http://${this.host.includes(':') ? `[${this.host}]` : this.host}:${this.port}`, {
+      // undici's pool hands out the first idle connection, which keeps the pool small and warm under uneven load.
+      connections: options.maxSockets ?? DEFAULT_MAX_UPSTREAM_SOCKETS,
+      // No timeouts of the proxy's own: a slow answer is the app's business, and the drain bounds what is left on a color.
+      headersTimeout: 0,
+      bodyTimeout: 0,
     });
   }
 
@@ -179,7 +180,7 @@ export class Target implements Upstream {
   private shutDown(reason: string): void {
     this.transition('stopped');
     this.cut = reason;
-    this.agent.destroy();
+    void this.pool.destroy();
     for (const client of this.tunnels) client.destroy();
     this.tunnels.clear();
   }
