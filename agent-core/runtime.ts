@@ -6,7 +6,8 @@ import { createSourcePreparer } from './deployments/default-source-preparer';
 import { AgentEvents } from './events';
 import type { SlotStatus } from './protocol';
 import { ApiKeyStore, KeychainSecretStore, SlotSpecVault, type SecretStore } from './secrets';
-import { loadSettings, saveSettings, settingsPath, type Settings } from './settings';
+import { adoptAgentUmask } from './runner';
+import { loadSettings, saveSettings, secureStorage, settingsPath, type Settings } from './settings';
 import { SlotManager } from './slots';
 import { openStore, type Store } from './store';
 
@@ -73,12 +74,16 @@ export class AgentRuntime {
   }
 
   static async create(options: RuntimeOptions): Promise<AgentRuntime> {
-    mkdirSync(options.storagePath, { recursive: true });
+    // Everything the agent writes from here on is private to its user; slots keep the umask it started with.
+    adoptAgentUmask();
+    mkdirSync(options.storagePath, { recursive: true, mode: 0o700 });
     // Script files hold expanded variables; a crash may have left some behind.
     rmSync(join(options.storagePath, 'tmp', 'scripts'), { recursive: true, force: true });
+    const storageWarning = secureStorage(options.storagePath);
     loadSettings(options.storagePath);
     const store = openStore(options.storagePath);
     const runtime = new AgentRuntime(options.storagePath, store, { ...options.overrides }, options.secretStore ?? new KeychainSecretStore());
+    if (storageWarning !== null) runtime.events.warn(storageWarning);
     try {
       await runtime.slots.load();
     } catch (error) {

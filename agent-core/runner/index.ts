@@ -20,3 +20,5 @@ export type { TaskOptions, TaskResult } from './task';
 export { runPhase, serviceIndexes } from './phase-runner';
 export type { CommandContext, Execution, Phase, PhaseOptions, PhaseResult } from './phase-runner';
 export * from './redactor';
+export { rememberSecrets, knownSecrets } from './known-secrets';
+export { adoptAgentUmask, AGENT_UMASK } from './slot-umask';

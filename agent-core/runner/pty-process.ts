@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import { mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import * as pty from 'node-pty';
 import { BerthError, type Command } from '../protocol';
@@ -9,6 +9,7 @@ import { killTree, snapshotTree } from './kill-tree';
 import type { TrackedProcess } from './kill-tree-options';
 import type { ShellInvocation } from './shell-invocation';
 import { shellInvocation } from './shells';
+import { withSlotUmask } from './slot-umask';
 
 export interface SpawnOptions {
   /** Already expanded. Its workingDirectory (relative to `cwd`) and its env (over `env`) apply on top. */
@@ -42,7 +43,7 @@ export class PtyProcess extends EventEmitter<PtyProcessEvents> {
   constructor(
     private readonly terminal: pty.IPty,
     readonly label: string,
-    scriptPath: string | undefined,
+    scriptPath: string,
   ) {
     super();
     this.pid = terminal.pid;
@@ -51,7 +52,7 @@ export class PtyProcess extends EventEmitter<PtyProcessEvents> {
       terminal.onExit(({ exitCode, signal }) => {
         const info: ExitInfo = signal ? { exitCode, signal } : { exitCode };
         this.exitInfo = info;
-        if (scriptPath !== undefined) rmSync(scriptPath, { force: true });
+        rmSync(scriptPath, { force: true });
         resolveExit(info);
         this.emit('exit', info);
       });
@@ -108,24 +109,31 @@ export function spawnCommand(options: SpawnOptions): PtyProcess {
   const env = buildEnvironment(options.env, command.env ?? {});
   const invocation = invocationFor(command, label, env, options.scriptDir);
   const script = invocation.scriptFile;
-  if (script !== undefined) {
-    mkdirSync(options.scriptDir, { recursive: true, mode: 0o700 });
-    writeFileSync(script.path, script.contents, { mode: 0o600 });
-  }
+  writePrivateScript(options.scriptDir, script.path, script.contents);
   try {
-    const terminal = pty.spawn(invocation.file, invocation.commandLine ?? invocation.args, {
-      name: 'xterm-256color',
-      cols: options.cols ?? 120,
-      rows: options.rows ?? 30,
-      cwd,
-      env,
-    });
-    return new PtyProcess(terminal, label, script?.path);
+    const terminal = withSlotUmask(() =>
+      pty.spawn(invocation.file, invocation.commandLine ?? invocation.args, {
+        name: 'xterm-256color',
+        cols: options.cols ?? 120,
+        rows: options.rows ?? 30,
+        cwd,
+        env,
+      }),
+    );
+    return new PtyProcess(terminal, label, script.path);
   } catch (error) {
-    if (script !== undefined) rmSync(script.path, { force: true });
+    rmSync(script.path, { force: true });
     const reason = error instanceof Error ? error.message : String(error);
     throw new BerthError('COMMAND_FAILED', `could not start command '${label}' with ${invocation.file}: ${reason}`);
   }
+}
+
+/** The body may hold expanded secrets: a folder only the agent's user can enter, a file only it can read. */
+function writePrivateScript(scriptDir: string, path: string, contents: string): void {
+  mkdirSync(scriptDir, { recursive: true, mode: 0o700 });
+  // A folder left by an older version keeps its mode through mkdir.
+  if (process.platform !== 'win32') chmodSync(scriptDir, 0o700);
+  writeFileSync(path, contents, { mode: 0o600, flag: 'wx' });
 }
 
 function invocationFor(command: Command, label: string, env: Record<string, string>, scriptDir: string): ShellInvocation {

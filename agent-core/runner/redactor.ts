@@ -1,3 +1,5 @@
+import { knownSecrets, knownSecretsVersion } from './known-secrets';
+
 /** Secrets shorter than this (ignoring surrounding blanks) are left alone: masking "a" or "on" would destroy every log. */
 export const MIN_SECRET_LENGTH = 4;
 
@@ -18,27 +20,22 @@ const OPENING_LENGTH = 16;
  * it at once.
  */
 export class Redactor {
-  private readonly openings: RegExp | null;
-  private readonly maxFormLength: number;
-  private readonly forms: string[];
+  private openings: RegExp | null = null;
+  private maxFormLength = 0;
+  private forms: string[] = [];
   // Longest first, so the first form that matches at a position is the one to mask.
-  private readonly formsByFirstChar = new Map<string, string[]>();
+  private formsByFirstChar = new Map<string, string[]>();
+  private learnedVersion = -1;
   private pending = '';
 
-  constructor(secrets: readonly string[]) {
-    this.forms = secretForms(secrets);
-    const openings = new Set(this.forms.map((form) => form.slice(0, OPENING_LENGTH)));
-    this.openings = openings.size === 0 ? null : new RegExp([...openings].map(escapeRegExp).join('|'), 'g');
-    this.maxFormLength = this.forms.length === 0 ? 0 : this.forms[0].length;
-    for (const form of this.forms) {
-      const sameStart = this.formsByFirstChar.get(form[0]);
-      if (sameStart === undefined) this.formsByFirstChar.set(form[0], [form]);
-      else sameStart.push(form);
-    }
+  /** Masks `secrets` and every secret the agent knows (known-secrets.ts), also ones it learns later. */
+  constructor(private readonly secrets: readonly string[]) {
+    this.learn();
   }
 
   /** Returns the part of the stream so far that can no longer turn into a secret, masked. */
   push(chunk: string): string {
+    if (this.learnedVersion !== knownSecretsVersion()) this.learn();
     if (this.openings === null) return chunk;
     const text = this.pending.length === 0 ? chunk : this.pending + chunk;
     const holdFrom = this.heldTailStart(text);
@@ -49,10 +46,25 @@ export class Redactor {
 
   /** Returns whatever was held back, masked; an unfinished secret at the very end is not a secret. */
   flush(): string {
+    if (this.learnedVersion !== knownSecretsVersion()) this.learn();
     if (this.openings === null || this.pending.length === 0) return '';
     const text = this.pending;
     this.pending = '';
     return this.mask(text, text.length).output;
+  }
+
+  private learn(): void {
+    this.learnedVersion = knownSecretsVersion();
+    this.forms = secretForms([...this.secrets, ...knownSecrets()]);
+    const openings = new Set(this.forms.map((form) => form.slice(0, OPENING_LENGTH)));
+    this.openings = openings.size === 0 ? null : new RegExp([...openings].map(escapeRegExp).join('|'), 'g');
+    this.maxFormLength = this.forms.length === 0 ? 0 : this.forms[0].length;
+    this.formsByFirstChar = new Map();
+    for (const form of this.forms) {
+      const sameStart = this.formsByFirstChar.get(form[0]);
+      if (sameStart === undefined) this.formsByFirstChar.set(form[0], [form]);
+      else sameStart.push(form);
+    }
   }
 
   /**

@@ -3,34 +3,31 @@ import { BerthError, type CommandType } from '../protocol';
 import {
   BASH_OPTIONS,
   interpreterMissing,
+  NODE_LOADER,
   powershellScript,
+  PYTHON_LOADER,
   scriptFilePath,
   withLineEndings,
   type ShellEnvironment,
   type ShellInvocation,
 } from './shell-invocation';
 
-/**
- * bash, node and python take a multi-line body as one argument here, and node and python resolve
- * `require` and `import` from the working directory only when run with -e / -c, not from a file.
- */
+/** Every type runs its body from a script file in the agent's private script folder. */
 export function posixShellInvocation(type: CommandType, script: string, env: ShellEnvironment): ShellInvocation {
   const body = withLineEndings(script, '\n');
+  const file = (extension: string, contents = body) => ({ path: scriptFilePath(posix.join, env.scriptDir, extension), contents });
   switch (type) {
     case 'bash': {
       const bash = env.findExecutable(['bash']);
       if (bash === null) throw interpreterMissing('bash', 'install bash');
-      return { file: bash, args: [...BASH_OPTIONS, '-c', body] };
+      const scriptFile = file('.sh');
+      return { file: bash, args: [...BASH_OPTIONS, scriptFile.path], scriptFile };
     }
     case 'powershell': {
       const pwsh = env.findExecutable(['pwsh']);
       if (pwsh === null) throw interpreterMissing('PowerShell (pwsh)', 'install PowerShell 7');
-      const path = scriptFilePath(posix.join, env.scriptDir, '.ps1');
-      return {
-        file: pwsh,
-        args: ['-NoProfile', '-NonInteractive', '-File', path],
-        scriptFile: { path, contents: powershellScript(script, '\n') },
-      };
+      const scriptFile = file('.ps1', powershellScript(script, '\n'));
+      return { file: pwsh, args: ['-NoProfile', '-NonInteractive', '-File', scriptFile.path], scriptFile };
     }
     case 'cmd':
       throw new BerthError(
@@ -40,12 +37,14 @@ export function posixShellInvocation(type: CommandType, script: string, env: She
     case 'node': {
       const node = env.findExecutable(['node']);
       if (node === null) throw interpreterMissing('Node.js (node)', 'install Node.js');
-      return { file: node, args: ['-e', body] };
+      const scriptFile = file('.js');
+      return { file: node, args: ['-e', NODE_LOADER, scriptFile.path], scriptFile };
     }
     case 'python': {
       const python = env.findExecutable(['python3', 'python']);
       if (python === null) throw interpreterMissing('Python (python3 or python)', 'install Python 3');
-      return { file: python, args: ['-c', body] };
+      const scriptFile = file('.py');
+      return { file: python, args: ['-c', PYTHON_LOADER, scriptFile.path], scriptFile };
     }
   }
 }

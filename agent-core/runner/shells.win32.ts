@@ -4,8 +4,9 @@ import type { CommandType } from '../protocol';
 import {
   BASH_OPTIONS,
   interpreterMissing,
-  isMultiLine,
+  NODE_LOADER,
   powershellScript,
+  PYTHON_LOADER,
   scriptFilePath,
   withLineEndings,
   type ShellEnvironment,
@@ -19,9 +20,9 @@ const WSL_OR_STORE_STUB = /\\(system32|syswow64|sysnative|windowsapps)\\/i;
 const GIT_BASH_DEFAULT_LOCATIONS = ['C:\\Program Files\\Git\\bin\\bash.exe', 'C:\\Program Files (x86)\\Git\\bin\\bash.exe'];
 
 /**
- * node and python take their body as one argument (node-pty quotes it the way their C runtimes
- * parse it); bash and PowerShell always run a script file, so no quoting rule can bite; cmd runs a
- * one-liner verbatim and anything longer from a .cmd file.
+ * Every type runs its body from a script file in the agent's private script folder, so neither a
+ * secret nor a quoting rule is ever in the command line: node and python get a fixed loader and
+ * the file's path, which holds no quote or space-sensitive text but the folder's own path.
  */
 export function win32ShellInvocation(type: CommandType, script: string, env: ShellEnvironment): ShellInvocation {
   switch (type) {
@@ -51,34 +52,37 @@ export function win32ShellInvocation(type: CommandType, script: string, env: She
     case 'node': {
       const node = env.findExecutable(['node.exe']);
       if (node === null) throw interpreterMissing('Node.js (node.exe)', 'install Node.js');
-      return { file: node, args: ['-e', withLineEndings(script, '\n')] };
+      const scriptFile = { path: scriptFilePath(win32.join, env.scriptDir, '.js'), contents: withLineEndings(script, '\n') };
+      return { file: node, args: ['-e', NODE_LOADER, scriptFile.path], scriptFile };
     }
     case 'python': {
-      const body = withLineEndings(script, '\n');
+      const scriptFile = { path: scriptFilePath(win32.join, env.scriptDir, '.py'), contents: withLineEndings(script, '\n') };
       const python = [['python3.exe'], ['python.exe']]
         .map((names) => env.findExecutable(names))
         .find((found): found is string => found !== null && !WSL_OR_STORE_STUB.test(found));
-      if (python !== undefined) return { file: python, args: ['-c', body] };
+      if (python !== undefined) return { file: python, args: ['-c', PYTHON_LOADER, scriptFile.path], scriptFile };
       const launcher = env.findExecutable(['py.exe']);
       if (launcher === null) throw interpreterMissing('Python (python3, python or py)', 'install Python 3');
-      return { file: launcher, args: ['-3', '-c', body] };
+      return { file: launcher, args: ['-3', '-c', PYTHON_LOADER, scriptFile.path], scriptFile };
     }
   }
 }
 
+/**
+ * A .cmd file, also for a one-liner: a batch file's rules apply (`%%i` in a for loop, an unset
+ * `%NAME%` is empty). The last line passes on the last command's exit code, which cmd /c would
+ * otherwise lose when the file ends in a label or a block.
+ */
 function cmdInvocation(script: string, env: ShellEnvironment): ShellInvocation {
   const cmd = env.findExecutable(['cmd.exe']);
   if (cmd === null) throw interpreterMissing('cmd.exe', 'repair Windows (cmd.exe belongs in System32)');
-  const scriptFile = isMultiLine(script)
-    ? {
-        path: scriptFilePath(win32.join, env.scriptDir, '.cmd'),
-        // chcp 65001: without it cmd reads the file in the OEM code page and mangles non-ASCII text.
-        contents: `@echo off\r\nchcp 65001 >nul\r\n${withLineEndings(script, '\r\n')}\r\n`,
-      }
-    : undefined;
-  const inner = scriptFile === undefined ? script.trim() : `"${scriptFile.path}"`;
-  // /s strips exactly the outer quotes, so the inner text reaches cmd unchanged, as Node's shell option does.
-  const args = ['/d', '/s', '/c', `"${inner}"`];
+  const scriptFile = {
+    path: scriptFilePath(win32.join, env.scriptDir, '.cmd'),
+    // chcp 65001: without it cmd reads the file in the OEM code page and mangles non-ASCII text.
+    contents: `@echo off\r\nchcp 65001 >nul\r\n${withLineEndings(script.trim(), '\r\n')}\r\nexit /b %ERRORLEVEL%\r\n`,
+  };
+  // /s strips exactly the outer quotes, so the quoted path reaches cmd unchanged, as Node's shell option does.
+  const args = ['/d', '/s', '/c', `""${scriptFile.path}""`];
   return { file: cmd, args, commandLine: args.join(' '), scriptFile };
 }
 

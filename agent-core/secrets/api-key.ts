@@ -1,4 +1,5 @@
 import { BerthError } from '../protocol';
+import { rememberSecrets } from '../runner/known-secrets';
 import type { SecretStore } from './secret-store';
 
 /** The keychain account that holds the control plane's API key. */
@@ -26,17 +27,23 @@ export class ApiKeyStore {
   constructor(
     private readonly secrets: SecretStore,
     private readonly env: NodeJS.ProcessEnv = process.env,
-  ) {}
+  ) {
+    // Masked in every log from the start: a slot could print it even before the agent first connects.
+    rememberSecrets([env[API_KEY_ENV]?.trim()]);
+  }
 
   async read(): Promise<ApiKey | null> {
     const fromEnv = this.env[API_KEY_ENV];
     if (fromEnv !== undefined && fromEnv.trim() !== '') return { value: validateApiKey(fromEnv), source: 'env' };
     const stored = await this.secrets.get(API_KEY_ACCOUNT);
+    rememberSecrets([stored]);
     return stored === null || stored === '' ? null : { value: stored, source: 'keychain' };
   }
 
   async save(raw: string): Promise<void> {
-    await this.secrets.set(API_KEY_ACCOUNT, validateApiKey(raw));
+    const key = validateApiKey(raw);
+    rememberSecrets([key]);
+    await this.secrets.set(API_KEY_ACCOUNT, key);
   }
 
   /** False when no key was stored. */

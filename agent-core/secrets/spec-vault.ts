@@ -1,7 +1,8 @@
 import { BerthError, SlotSpec } from '../protocol';
 import type { SlotOrigin, SlotRecord, SlotRepository } from '../store';
+import { rememberSecrets } from '../runner/known-secrets';
 import type { SecretStore } from './secret-store';
-import { REDACTED, secretPlaces } from './spec-secrets';
+import { REDACTED, secretPlaces, specSecrets } from './spec-secrets';
 
 /**
  * Keeps each slot's last spec: the database row holds it with every secret replaced by `***`, and
@@ -19,6 +20,8 @@ export class SlotSpecVault {
   /** Stores the spec (secrets in the keychain first, then the row), then drops entries it no longer has. */
   save(spec: SlotSpec, origin: SlotOrigin): Promise<SlotRecord> {
     return this.exclusive(spec.id, async () => {
+      // Every slot's secrets are masked in every slot's output, not only its own.
+      rememberSecrets(specSecrets(spec));
       const existed = this.slots.get(spec.id) !== null;
       const stored = this.storedAccounts(spec.id);
       const redacted = structuredClone(spec);
@@ -74,6 +77,7 @@ export class SlotSpecVault {
         }
         place.write(spec, value);
       }
+      rememberSecrets(specSecrets(spec));
       return spec;
     });
   }

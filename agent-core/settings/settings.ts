@@ -42,8 +42,9 @@ export function loadSettings(storagePath: string): Settings {
 /** Writes through a temporary file and a rename, so a crash never leaves half a settings file. */
 export function saveSettings(storagePath: string, settings: Settings): void {
   const path = settingsPath(storagePath);
-  mkdirSync(dirname(path), { recursive: true });
+  mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
   const temporary = `${path}.${process.pid}.tmp`;
-  writeFileSync(temporary, `${JSON.stringify(Settings.parse(settings), null, 2)}\n`);
+  // Private like the rest of the storage, also when written by a CLI command that never started the agent.
+  writeFileSync(temporary, `${JSON.stringify(Settings.parse(settings), null, 2)}\n`, { mode: 0o600 });
   renameSync(temporary, path);
 }

@@ -63,12 +63,18 @@ function looksLikeToken(user: string): boolean {
  * user on the machine could read them) as an Authorization header scoped to the remote's origin;
  * credential helpers are switched off so that git neither stores the token nor opens a login window.
  */
-export function gitCallEnvironment(repository: Repository, ambient: NodeJS.ProcessEnv = process.env): GitCallEnvironment {
+export function gitCallEnvironment(
+  repository: Repository,
+  ambient: NodeJS.ProcessEnv = process.env,
+  isolation: ReadonlyArray<[string, string]> = [],
+): GitCallEnvironment {
   const env: Record<string, string> = {};
   for (const [key, value] of Object.entries(ambient)) {
     if (value === undefined) continue;
     const upper = key.toUpperCase();
     if (INTERACTIVE.has(upper)) continue;
+    // The agent's own settings and key (BERTH_API_KEY) are nothing git or a program it starts needs.
+    if (upper.startsWith('BERTH_')) continue;
     if (upper.startsWith('GIT_') && !PASSED_THROUGH.has(upper)) continue;
     env[key] = value;
   }
@@ -87,6 +93,7 @@ export function gitCallEnvironment(repository: Repository, ambient: NodeJS.Proce
     ['commit.gpgSign', 'false'],
     ['gc.auto', '0'],
     ['maintenance.auto', 'false'],
+    ...isolation,
   ];
   const secrets: string[] = [];
   const header = tokenHeader(repository);

@@ -2,6 +2,7 @@ import { simpleGit, type SimpleGit } from 'simple-git';
 import type { Repository } from '../protocol';
 import { gitCallEnvironment } from './git-auth';
 import { gitFailure } from './git-errors';
+import { isolationConfig } from './git-isolation';
 import { redactText } from '../runner/redactor';
 
 export type GitAttempt = { ok: true; output: string } | { ok: false; message: string };
@@ -19,7 +20,7 @@ export interface GitClient {
 
 /** `workdir` must exist: simple-git checks it once, here. */
 export function createGitClient(workdir: string, repository: Repository, signal?: AbortSignal): GitClient {
-  const call = gitCallEnvironment(repository);
+  const call = gitCallEnvironment(repository, process.env, isolationConfig());
   const git: SimpleGit = simpleGit({
     baseDir: workdir,
     abort: signal,

@@ -5,6 +5,7 @@ import { BerthError, type Repository } from '../protocol';
 import { createGitClient, type GitClient } from './git-client';
 import { missingRemoteBranch } from './git-errors';
 import { repositoryUrlProblem } from './git-auth';
+import { ownGitFolder, parseConfigList, rewriteLocalConfig } from './git-isolation';
 import { remoteRef } from './git-names';
 
 /** A working copy opened for one repository: git bound to it, and whether it has ever had a checkout. */
@@ -25,9 +26,12 @@ export async function openWorkingCopy(workdir: string, repository: Repository, s
   await mkdir(workdir, { recursive: true });
   const git = createGitClient(workdir, repository, signal);
 
-  if (!existsSync(join(workdir, '.git'))) {
+  if (!ownGitFolder(workdir)) {
     await git.run(['init', '--quiet'], 'init');
   }
+  // The slot's commands may have written .git/config since the last deployment.
+  const local = await git.attempt(['config', '--file', join(workdir, '.git', 'config'), '--null', '--list']);
+  rewriteLocalConfig(workdir, local.ok ? parseConfigList(local.output) : []);
   const origin = await git.attempt(['remote', 'get-url', 'origin']);
   if (!origin.ok) {
     await git.run(['remote', 'add', 'origin', repository.url], 'remote add');

@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { BerthError } from '../protocol';
@@ -36,7 +36,9 @@ export function openStore(storagePath: string, options: StoreOptions = {}): Stor
   const path = join(storagePath, DATABASE_FILE);
   let db: Database.Database;
   try {
-    mkdirSync(storagePath, { recursive: true });
+    mkdirSync(storagePath, { recursive: true, mode: 0o700 });
+    // Created private before SQLite opens it: SQLite gives the -wal and -shm files the database's mode.
+    closeSync(openSync(path, 'a', 0o600));
     db = new Database(path);
   } catch (error) {
     throw cannotOpen(path, error);
