@@ -3,7 +3,7 @@ import { chmodSync, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import * as pty from 'node-pty';
 import { BerthError, type Command } from '../protocol';
-import { buildEnvironment } from './environment';
+import { mergeEnvironment } from './environment';
 import { executableFinder } from './find-executable';
 import { killTree, snapshotTree } from './kill-tree';
 import type { TrackedProcess } from './kill-tree-options';
@@ -17,6 +17,7 @@ export interface SpawnOptions {
   /** The name people see for the command, in headers and error messages. */
   label: string;
   cwd: string;
+  /** The slot's environment, from buildEnvironment: system variables of the agent's, never the rest. */
   env: Record<string, string>;
   cols?: number;
   rows?: number;
@@ -106,7 +107,8 @@ export function spawnCommand(options: SpawnOptions): PtyProcess {
       `working directory '${cwd}' of command '${label}' does not exist; create it or correct the command's workingDirectory`,
     );
   }
-  const env = buildEnvironment(options.env, command.env ?? {});
+  // options.env is already the slot's (buildEnvironment); the command's own env goes on top.
+  const env = mergeEnvironment(process.platform, options.env, [command.env ?? {}]);
   const invocation = invocationFor(command, label, env, options.scriptDir);
   const script = invocation.scriptFile;
   writePrivateScript(options.scriptDir, script.path, script.contents);

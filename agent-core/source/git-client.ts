@@ -36,6 +36,12 @@ export function createGitClient(workdir: string, repository: Repository, signal?
       allowUnsafeConfigEnvCount: true,
       allowUnsafeCredentialHelper: true,
       allowUnsafeSshCommand: true,
+      // The isolation config (git-isolation.ts) sets these keys to switch the programs off, never on.
+      allowUnsafeHooksPath: true,
+      allowUnsafeFsMonitor: true,
+      allowUnsafeAskPass: true,
+      allowUnsafePager: true,
+      allowUnsafeProtocolOverride: true,
     },
   }).env(call.env);
 

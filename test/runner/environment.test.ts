@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { environmentValue, mergeEnvironment } from '../../agent-core/runner/environment';
+import { environmentValue, isSystemVariable, mergeEnvironment, systemEnvironment } from '../../agent-core/runner/environment';
 
 describe('environment', () => {
   it('applies layers in order, later ones winning, and removes a variable set to undefined', () => {
@@ -16,5 +16,19 @@ describe('environment', () => {
   it('keeps PATH and Path apart where names are case-sensitive', () => {
     expect(mergeEnvironment('linux', { Path: 'a' }, [{ PATH: 'b' }])).toEqual({ Path: 'a', PATH: 'b' });
     expect(environmentValue({ Path: 'a' }, 'PATH', 'linux')).toBeUndefined();
+  });
+
+  it('passes only the allowlisted system variables of the agent, never BERTH_* or anything else it has', () => {
+    const agent = { PATH: '/usr/bin', HOME: '/home/qa', LC_ALL: 'C.UTF-8', BERTH_API_KEY: 'key', BERTH_STORAGE: '/s', AWS_SECRET_ACCESS_KEY: 'aws', NODE_OPTIONS: '--inspect' };
+    expect(systemEnvironment(agent, 'linux')).toEqual({ PATH: '/usr/bin', HOME: '/home/qa', LC_ALL: 'C.UTF-8' });
+  });
+
+  it('matches Windows system variables whatever their case', () => {
+    expect(systemEnvironment({ Path: 'C:\\Windows', SystemRoot: 'C:\\Windows', comspec: 'cmd.exe', berth_api_key: 'key' }, 'win32')).toEqual({
+      Path: 'C:\\Windows',
+      SystemRoot: 'C:\\Windows',
+      comspec: 'cmd.exe',
+    });
+    expect(isSystemVariable('SystemRoot', 'linux')).toBe(false);
   });
 });

@@ -40,6 +40,25 @@ describe('pty process', () => {
     expect(seen.text).toContain('{braces}');
   });
 
+  it('resolves a node body\'s require and a python body\'s import from the working directory, as -e and -c did', async () => {
+    const cwd = workspace.folder();
+    writeFileSync(join(cwd, 'local-module.js'), "module.exports = 'from the working copy';\n");
+    const node = workspace.track(
+      spawnCommand({ command: command('node', "const f = require('./local-module');\nconsole.log('node:', f, String(process.argv.length))"), label: 'node', ...workspace.context(cwd) }),
+    );
+    const nodeOutput = outputOf(node);
+    expect((await node.exited).exitCode).toBe(0);
+    expect(nodeOutput.text).toContain('node: from the working copy 1');
+    if (!hasPython) return;
+    writeFileSync(join(cwd, 'local_module.py'), "VALUE = 'from the working copy'\n");
+    const python = workspace.track(
+      spawnCommand({ command: command('python', 'import sys, local_module\nprint("python:", local_module.VALUE, sys.argv)'), label: 'py', ...workspace.context(cwd) }),
+    );
+    const pythonOutput = outputOf(python);
+    expect((await python.exited).exitCode).toBe(0);
+    expect(pythonOutput.text).toContain("python: from the working copy ['-c']");
+  });
+
   it.skipIf(!hasPython)('runs a multi-line python script', async () => {
     const cwd = workspace.folder();
     const script = 'import os\nfor i in range(2):\n    print("python", i)\nprint(os.environ["PORT"])';

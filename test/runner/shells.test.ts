@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { BerthError } from '../../agent-core/protocol';
 import { executableFinder } from '../../agent-core/runner/find-executable';
-import type { ShellEnvironment, ShellInvocation } from '../../agent-core/runner/shell-invocation';
+import { NODE_LOADER, PYTHON_LOADER, type ShellEnvironment, type ShellInvocation } from '../../agent-core/runner/shell-invocation';
 import { shellInvocation } from '../../agent-core/runner/shells';
 import { useWorkspace } from './runner-fixtures';
 
@@ -51,32 +51,33 @@ function missing(run: () => ShellInvocation): BerthError {
 describe('shells on Windows', () => {
   const host = windowsHost(WINDOWS_TOOLS, [GIT_BASH]);
 
-  it('runs a one-line cmd command verbatim through cmd.exe /d /s /c', () => {
+  it('runs even a one-line cmd command from a .cmd file, so nothing of it is in the command line', () => {
     const invocation = shellInvocation('cmd', 'npm ci && echo "done"', host);
+    const file = invocation.scriptFile;
     expect(invocation.file).toBe('C:\\Windows\\System32\\cmd.exe');
-    expect(invocation.args).toEqual(['/d', '/s', '/c', '"npm ci && echo "done""']);
-    expect(invocation.commandLine).toBe('/d /s /c "npm ci && echo "done""');
-    expect(invocation.scriptFile).toBeUndefined();
+    expect(file.path).toMatch(/^C:\\Users\\QA User\\AppData\\Local\\Berth\\scripts\\berth-[0-9a-f-]+\.cmd$/);
+    expect(invocation.args).toEqual(['/d', '/s', '/c', `""${file.path}""`]);
+    expect(invocation.commandLine).toBe(`/d /s /c ""${file.path}""`);
+    expect(file.contents).toBe('@echo off\r\nchcp 65001 >nul\r\nnpm ci && echo "done"\r\nexit /b %ERRORLEVEL%\r\n');
   });
 
-  it('runs a multi-line cmd script from a .cmd file with CRLF line endings', () => {
+  it('runs a multi-line cmd script from a .cmd file with CRLF line endings that passes on the exit code', () => {
     const invocation = shellInvocation('cmd', MULTI, host);
     const file = invocation.scriptFile;
-    expect(file?.path).toMatch(/^C:\\Users\\QA User\\AppData\\Local\\Berth\\scripts\\berth-[0-9a-f-]+\.cmd$/);
-    expect(file?.contents).toBe('@echo off\r\nchcp 65001 >nul\r\necho one\r\necho two\r\n');
-    expect(invocation.commandLine).toBe(`/d /s /c ""${file?.path}""`);
+    expect(file.contents).toBe('@echo off\r\nchcp 65001 >nul\r\necho one\r\necho two\r\nexit /b %ERRORLEVEL%\r\n');
+    expect(invocation.commandLine).toBe(`/d /s /c ""${file.path}""`);
   });
 
   it('prefers pwsh and runs PowerShell from a .ps1 file with the execution policy bypassed', () => {
     const invocation = shellInvocation('powershell', 'Write-Output "hi"', host);
     expect(invocation.file).toBe('C:\\Program Files\\PowerShell\\7\\pwsh.exe');
     expect(invocation.args.slice(0, 5)).toEqual(['-NoProfile', '-NonInteractive', '-ExecutionPolicy', 'Bypass', '-File']);
-    expect(invocation.args[5]).toBe(invocation.scriptFile?.path);
-    expect(invocation.scriptFile?.path).toMatch(/\.ps1$/);
-    expect(invocation.scriptFile?.contents.startsWith("\uFEFF$ErrorActionPreference = 'Stop'\r\nWrite-Output \"hi\"\r\n")).toBe(
+    expect(invocation.args[5]).toBe(invocation.scriptFile.path);
+    expect(invocation.scriptFile.path).toMatch(/\.ps1$/);
+    expect(invocation.scriptFile.contents.startsWith("\uFEFF$ErrorActionPreference = 'Stop'\r\nWrite-Output \"hi\"\r\n")).toBe(
       true,
     );
-    expect(invocation.scriptFile?.contents).toContain('exit $LASTEXITCODE');
+    expect(invocation.scriptFile.contents).toContain('exit $LASTEXITCODE');
   });
 
   it('falls back to Windows PowerShell when pwsh is not installed', () => {
@@ -88,9 +89,9 @@ describe('shells on Windows', () => {
     const invocation = shellInvocation('bash', 'npm ci\r\nnpm run build', host);
     expect(invocation.file).toBe(GIT_BASH);
     expect(invocation.args.slice(0, 4)).toEqual(['--noprofile', '--norc', '-eo', 'pipefail']);
-    expect(invocation.args[4]).toBe(invocation.scriptFile?.path.replace(/\\/g, '/'));
+    expect(invocation.args[4]).toBe(invocation.scriptFile.path.replace(/\\/g, '/'));
     expect(invocation.args[4]).toMatch(/^C:\/Users\/QA User\/AppData\/Local\/Berth\/scripts\/berth-[0-9a-f-]+\.sh$/);
-    expect(invocation.scriptFile?.contents).toBe('npm ci\nnpm run build');
+    expect(invocation.scriptFile.contents).toBe('npm ci\nnpm run build');
   });
 
   it('finds Git Bash when git.exe sits in mingw64\\bin', () => {
@@ -112,20 +113,35 @@ describe('shells on Windows', () => {
     );
   });
 
-  it('runs node with the script body as -e, found on PATH', () => {
-    expect(shellInvocation('node', "console.log('a')\r\nconsole.log('b')", host)).toEqual({
-      file: 'C:\\Program Files\\nodejs\\node.exe',
-      args: ['-e', "console.log('a')\nconsole.log('b')"],
-    });
+  it('runs node from a .js file through a fixed -e loader, found on PATH', () => {
+    const invocation = shellInvocation('node', "console.log('a')\r\nconsole.log('b')", host);
+    expect(invocation.file).toBe('C:\\Program Files\\nodejs\\node.exe');
+    expect(invocation.args).toEqual(['-e', NODE_LOADER, invocation.scriptFile.path]);
+    expect(invocation.scriptFile.path).toMatch(/\\berth-[0-9a-f-]+\.js$/);
+    expect(invocation.scriptFile.contents).toBe("console.log('a')\nconsole.log('b')");
   });
 
-  it('runs python with -c, skipping the Microsoft Store stub and falling back to py -3', () => {
-    expect(shellInvocation('python', 'print(1)', host)).toEqual({ file: 'C:\\Python312\\python.exe', args: ['-c', 'print(1)'] });
+  it('runs python from a .py file through a fixed -c loader, skipping the Microsoft Store stub and falling back to py -3', () => {
+    const direct = shellInvocation('python', 'print(1)', host);
+    expect(direct.file).toBe('C:\\Python312\\python.exe');
+    expect(direct.args).toEqual(['-c', PYTHON_LOADER, direct.scriptFile.path]);
+    expect(direct.scriptFile.contents).toBe('print(1)');
     const stubOnly = windowsHost({
       'python.exe': 'C:\\Users\\qa\\AppData\\Local\\Microsoft\\WindowsApps\\python.exe',
       'py.exe': 'C:\\Windows\\py.exe',
     });
-    expect(shellInvocation('python', MULTI, stubOnly)).toEqual({ file: 'C:\\Windows\\py.exe', args: ['-3', '-c', MULTI] });
+    const launcher = shellInvocation('python', MULTI, stubOnly);
+    expect(launcher.file).toBe('C:\\Windows\\py.exe');
+    expect(launcher.args).toEqual(['-3', '-c', PYTHON_LOADER, launcher.scriptFile.path]);
+  });
+
+  it('never puts the body of any command type in the command line', () => {
+    const secret = 's3cr3t-value';
+    for (const type of ['bash', 'powershell', 'cmd', 'node', 'python'] as const) {
+      const invocation = shellInvocation(type, `echo ${secret}`, host);
+      expect([invocation.file, ...invocation.args, invocation.commandLine ?? ''].join(' ')).not.toContain(secret);
+      expect(invocation.scriptFile.contents).toContain(secret);
+    }
   });
 
   it('says which interpreter is missing and what to do about it', () => {
@@ -141,11 +157,12 @@ describe('shells on Windows', () => {
 describe('shells on Linux and macOS', () => {
   const host = posixHost({ bash: '/bin/bash', pwsh: '/usr/bin/pwsh', node: '/usr/local/bin/node', python3: '/usr/bin/python3' });
 
-  it('runs bash with the body as -c, stopping at the first failing command', () => {
-    expect(shellInvocation('bash', 'npm ci\r\nnpm test', host)).toEqual({
-      file: '/bin/bash',
-      args: ['--noprofile', '--norc', '-eo', 'pipefail', '-c', 'npm ci\nnpm test'],
-    });
+  it('runs bash from a .sh file, stopping at the first failing command', () => {
+    const invocation = shellInvocation('bash', 'npm ci\r\nnpm test', host);
+    expect(invocation.file).toBe('/bin/bash');
+    expect(invocation.args).toEqual(['--noprofile', '--norc', '-eo', 'pipefail', invocation.scriptFile.path]);
+    expect(invocation.scriptFile.path).toMatch(/^\/var\/lib\/berth\/scripts\/berth-[0-9a-f-]+\.sh$/);
+    expect(invocation.scriptFile.contents).toBe('npm ci\nnpm test');
   });
 
   it('runs PowerShell with pwsh from a .ps1 file', () => {
@@ -153,12 +170,14 @@ describe('shells on Linux and macOS', () => {
     expect(invocation.file).toBe('/usr/bin/pwsh');
     expect(invocation.args.slice(0, 3)).toEqual(['-NoProfile', '-NonInteractive', '-File']);
     expect(invocation.args[3]).toMatch(/^\/var\/lib\/berth\/scripts\/berth-[0-9a-f-]+\.ps1$/);
-    expect(invocation.scriptFile?.contents).toContain('echo one\necho two\n');
+    expect(invocation.scriptFile.contents).toContain('echo one\necho two\n');
   });
 
-  it('runs node with -e and python with python3 -c, falling back to python', () => {
-    expect(shellInvocation('node', MULTI, host)).toEqual({ file: '/usr/local/bin/node', args: ['-e', MULTI] });
-    expect(shellInvocation('python', MULTI, host)).toEqual({ file: '/usr/bin/python3', args: ['-c', MULTI] });
+  it('runs node and python (python3, else python) from script files through fixed loaders', () => {
+    const node = shellInvocation('node', MULTI, host);
+    expect(node).toEqual({ file: '/usr/local/bin/node', args: ['-e', NODE_LOADER, node.scriptFile.path], scriptFile: { path: node.scriptFile.path, contents: MULTI } });
+    const python = shellInvocation('python', MULTI, host);
+    expect(python).toEqual({ file: '/usr/bin/python3', args: ['-c', PYTHON_LOADER, python.scriptFile.path], scriptFile: { path: python.scriptFile.path, contents: MULTI } });
     expect(shellInvocation('python', 'x', posixHost({ python: '/opt/py/bin/python' })).file).toBe('/opt/py/bin/python');
   });
 
