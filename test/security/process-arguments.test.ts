@@ -1,0 +1,58 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { executableFinder } from '../../agent-core/runner';
+import { startTestAgent, type TestAgent } from '../fixtures/agent-runtime';
+import { sampleSlotSpec, writeSampleApp } from '../fixtures/slot-spec';
+
+const SECRET = 'ps-visible-s3cr3t-4471';
+const hasPython = executableFinder(process.env)(['python3', 'python']) !== null;
+
+/** Every process's command line on this machine, as any user can read it. */
+function everyCommandLine(): string[] {
+  const lines: string[] = [];
+  for (const pid of readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
+    try {
+      lines.push(readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' '));
+    } catch {
+      // the process ended between the listing and the read
+    }
+  }
+  return lines;
+}
+
+describe.skipIf(process.platform !== 'linux')('secrets and process arguments', () => {
+  let agent: TestAgent;
+  beforeEach(async () => {
+    agent = await startTestAgent();
+  });
+  afterEach(async () => {
+    await agent.close();
+  });
+
+  it('ps shows no secret while bash, node and python commands holding one run, and their script files go when they end', async () => {
+    const app = writeSampleApp(join(agent.sourceRoot, 'app'), 'v1');
+    const spec = sampleSlotSpec({ variables: { Token: SECRET } });
+    spec.template.variables = [{ name: 'Token', secret: true }];
+    spec.template.startup = [
+      { type: 'bash', name: 'watcher', arguments: 'TOKEN="{Token}"\nwhile true; do sleep 1; done', service: true },
+      ...(hasPython ? [{ type: 'python' as const, name: 'worker', arguments: 'import time\ntoken = "{Token}"\nwhile True:\n    time.sleep(1)', service: true }] : []),
+      { type: 'node', name: 'web', arguments: "const token = '{Token}';\nrequire('./server.cjs');", service: true },
+    ];
+    const slot = await agent.runtime.slots.define(spec, 'local');
+    await slot.deploy({ source: { kind: 'directory', path: app }, trigger: 'local' }, 'deploy');
+    expect(slot.runningPids.length).toBe(spec.template.startup.length);
+
+    const lines = everyCommandLine();
+    const ours = lines.filter((line) => line.includes(join(agent.storagePath, 'tmp', 'scripts')));
+    expect(ours.length).toBeGreaterThanOrEqual(spec.template.startup.length);
+    expect(lines.filter((line) => line.includes(SECRET))).toEqual([]);
+
+    const scripts = join(agent.storagePath, 'tmp', 'scripts');
+    expect(statSync(scripts).mode & 0o777).toBe(0o700);
+    for (const file of readdirSync(scripts)) expect(statSync(join(scripts, file)).mode & 0o777).toBe(0o600);
+
+    await slot.stop('stop');
+    expect(readdirSync(scripts)).toEqual([]);
+  });
+});
