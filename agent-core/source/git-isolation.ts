@@ -89,8 +89,9 @@ export function rewriteLocalConfig(workdir: string, entries: ReadonlyArray<[stri
     sections.set(header, lines);
   };
   if (!kept.some(([key]) => key.toLowerCase() === 'core.repositoryformatversion')) add('core.repositoryformatversion', '0');
-  add('core.bare', 'false');
   for (const [key, value] of kept) add(key, value);
+  // A slot could have made the repository bare, which would turn checkout off.
+  add('core.bare', 'false');
   const text = [...sections].map(([header, lines]) => `${header}\n${lines.join('\n')}\n`).join('');
   const path = join(gitFolder, 'config');
   const temporary = `${path}.berth-${process.pid}`;

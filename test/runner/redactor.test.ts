@@ -1,5 +1,6 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import { rememberSecrets } from '../../agent-core/runner/known-secrets';
 import { MIN_SECRET_LENGTH, Redactor, redactText } from '../../agent-core/runner/redactor';
 
 function streamed(secrets: readonly string[], chunks: readonly string[]): string {
@@ -118,5 +119,16 @@ describe('redactor', () => {
   it('redacts a one-shot text such as an error message', () => {
     const message = `git clone https://x-access-token:${secret}@github.com/acme/web.git failed`;
     expect(redactText(message, [secret, 'unused-secret'])).toBe('git clone https://x-access-token:***@github.com/acme/web.git failed');
+  });
+
+  it('masks every secret the agent knows, also one it learned after the redactor was made', () => {
+    const redactor = new Redactor(['own-secret-value']);
+    const before = redactor.push('own-secret-value and agent-wide-key-8812 ');
+    rememberSecrets(['learned-later-5531']);
+    const after = redactor.push('then learned-later-5531 ') + redactor.flush();
+    expect(before + after).toBe('*** and agent-wide-key-8812 then *** ');
+    expect(redactText('agent-wide-key-8812', [])).toBe('agent-wide-key-8812');
+    rememberSecrets(['agent-wide-key-8812']);
+    expect(redactText('key agent-wide-key-8812', [])).toBe('key ***');
   });
 });
