@@ -37,7 +37,10 @@ describe('a slot and the agent\'s environment', () => {
     const slot = await agent.runtime.slots.define(spec, 'local');
     const deployment = await slot.deploy({ source: { kind: 'directory', path: app }, trigger: 'local' }, `deploy-${spec.name}`);
     const path = deploymentLogPath(agent.storagePath, slot.id, deployment.id);
-    return waitFor(() => readFileSync(path, 'utf8').includes(until) && readFileSync(path, 'utf8'), `'${until}' in the log`);
+    return waitFor(() => {
+      const text = readFileSync(path, 'utf8');
+      return text.includes(until) ? text : null;
+    }, `'${until}' in the log`);
   }
 
   it('a slot command that prints its environment sees no BERTH_API_KEY, no BERTH_* of the agent and no other agent variable', async () => {
