@@ -17,6 +17,11 @@ export interface RuntimeOptions {
   overrides?: Partial<Settings>;
   /** Where secrets live; the OS keychain unless a caller hands another store (the Windows service's own). */
   secretStore?: SecretStore;
+  /**
+   * Windows: the storage folder's ACL is the service installer's (service mode), so the agent
+   * leaves it as it is instead of making it private to the account it runs as.
+   */
+  storageAclManaged?: boolean;
 }
 
 /** The agent: composes the modules. The only thing the desktop app and the CLI construct. */
@@ -79,7 +84,7 @@ export class AgentRuntime {
     mkdirSync(options.storagePath, { recursive: true, mode: 0o700 });
     // Script files hold expanded variables; a crash may have left some behind.
     rmSync(join(options.storagePath, 'tmp', 'scripts'), { recursive: true, force: true });
-    const storageWarning = secureStorage(options.storagePath);
+    const storageWarning = secureStorage(options.storagePath, { windowsAcl: options.storageAclManaged !== true });
     loadSettings(options.storagePath);
     const store = openStore(options.storagePath);
     const runtime = new AgentRuntime(options.storagePath, store, { ...options.overrides }, options.secretStore ?? new KeychainSecretStore());

@@ -31,7 +31,8 @@ export async function startServiceAgent(options: {
   log?: (line: string) => void;
 }): Promise<ServiceAgent> {
   const secrets = options.secretStore ?? serviceSecretStore();
-  const runtime = await AgentRuntime.create({ storagePath: options.storagePath, secretStore: secrets });
+  // The installer set the storage's ACL for the service's account (service-acl.ts).
+  const runtime = await AgentRuntime.create({ storagePath: options.storagePath, secretStore: secrets, storageAclManaged: true });
   const log = options.log ?? ((line: string) => process.stdout.write(`${line}\n`));
   printAgentLog(runtime.events, (line) => log(line.trimEnd()), false);
   let localApi: HeadlessLocalApi;

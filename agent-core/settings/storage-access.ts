@@ -8,11 +8,12 @@ import { storageAclCommands } from './storage-acl.win32';
  * macOS, an owner-only ACL on Windows. Run at every start, so a tree an older version left open is
  * closed too. Returns a warning to show when Windows refused the change, instead of not starting.
  */
-export function secureStorage(storagePath: string): string | null {
+export function secureStorage(storagePath: string, options: { windowsAcl: boolean } = { windowsAcl: true }): string | null {
   if (process.platform !== 'win32') {
     securePosixStorage(storagePath);
     return null;
   }
+  if (!options.windowsAcl) return null;
   const account = {
     domain: process.env.USERDOMAIN ?? null,
     user: process.env.USERNAME ?? userInfo().username,
