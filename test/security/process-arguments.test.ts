@@ -4,6 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { executableFinder } from '../../agent-core/runner';
 import { startTestAgent, type TestAgent } from '../fixtures/agent-runtime';
 import { sampleSlotSpec, writeSampleApp } from '../fixtures/slot-spec';
+import { waitFor } from '../fixtures/wait';
 
 const SECRET = 'ps-visible-s3cr3t-4471';
 const hasPython = executableFinder(process.env)(['python3', 'python']) !== null;
@@ -43,12 +44,16 @@ describe.skipIf(process.platform !== 'linux')('secrets and process arguments', (
     await slot.deploy({ source: { kind: 'directory', path: app }, trigger: 'local' }, 'deploy');
     expect(slot.runningPids.length).toBe(spec.template.startup.length);
 
+    const scripts = join(agent.storagePath, 'tmp', 'scripts');
+    // Each service has run its interpreter (a child shows its parent's command line until its exec).
+    await waitFor(
+      () => slot.runningPids.every((pid) => readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(scripts)),
+      'every service to run from its script file',
+    );
     const lines = everyCommandLine();
-    const ours = lines.filter((line) => line.includes(join(agent.storagePath, 'tmp', 'scripts')));
-    expect(ours.length).toBeGreaterThanOrEqual(spec.template.startup.length);
+    expect(lines.filter((line) => line.includes(scripts)).length).toBeGreaterThanOrEqual(spec.template.startup.length);
     expect(lines.filter((line) => line.includes(SECRET))).toEqual([]);
 
-    const scripts = join(agent.storagePath, 'tmp', 'scripts');
     expect(statSync(scripts).mode & 0o777).toBe(0o700);
     for (const file of readdirSync(scripts)) expect(statSync(join(scripts, file)).mode & 0o777).toBe(0o600);
 
