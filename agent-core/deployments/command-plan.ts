@@ -1,6 +1,6 @@
 import { isAbsolute, relative, resolve } from 'node:path';
 import { BerthError, commandLabel, type Command, type SlotSpec } from '../protocol';
-import { buildEnvironment, expandCommand, expandText, resolveVariables, type SpawnOptions } from '../runner';
+import { buildEnvironment, expandCommand, expandText, PROCESS_MARK_VARIABLE, processMark, resolveVariables, type SpawnOptions } from '../runner';
 
 export interface PlanInput {
   spec: SlotSpec;
@@ -19,6 +19,8 @@ export interface CommandPlan {
   startup: Command[];
   shutdown: Command[];
   execution: 'sequential' | 'parallel';
+  /** In the environment of every process of this instance (BERTH_PROCESS_MARK): what escapes its tree is ended by it. */
+  processMark: string;
   spawnOptions(command: Command, label: string): SpawnOptions;
 }
 
@@ -53,12 +55,14 @@ export function planCommands(input: PlanInput): CommandPlan {
       return expanded;
     });
 
+  const mark = processMark(input.storagePath, input.deploymentId, input.color);
   const slotEnv = {
     PORT: String(input.port),
     BERTH_SLOT: spec.name,
     BERTH_WORKSPACE: spec.workspace,
     BERTH_COLOR: input.color,
     BERTH_DEPLOYMENT_ID: input.deploymentId,
+    [PROCESS_MARK_VARIABLE]: mark,
   };
 
   return {
@@ -66,6 +70,7 @@ export function planCommands(input: PlanInput): CommandPlan {
     startup: expandPhase('startup', spec.template.startup),
     shutdown: expandPhase('shutdown', spec.template.shutdown),
     execution: spec.template.startupExecution,
+    processMark: mark,
     // The runner applies the command's own workingDirectory and env over these.
     spawnOptions: (command, label) => ({
       command,

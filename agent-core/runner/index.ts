@@ -14,6 +14,8 @@ export { isProcessAlive, processStartTime } from './process-identity';
 export type { OutputSink } from './output-sink';
 export { OutputTail } from './output-tail';
 export { PtyProcess, spawnCommand } from './pty-process';
+export { endMarkedProcesses, endProcessesMarked, installationMark, PROCESS_MARK_VARIABLE, processMark } from './process-mark';
+export type { MarkSelector } from './process-mark';
 export type { ExitInfo, SpawnOptions } from './pty-process';
 export { DEFAULT_TASK_TIMEOUT_MS, runTask } from './task';
 export type { TaskOptions, TaskResult } from './task';

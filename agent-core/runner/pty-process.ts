@@ -3,10 +3,11 @@ import { chmodSync, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import * as pty from 'node-pty';
 import { BerthError, type Command } from '../protocol';
-import { mergeEnvironment } from './environment';
+import { environmentValue, mergeEnvironment } from './environment';
 import { executableFinder } from './find-executable';
 import { killTree, snapshotTree } from './kill-tree';
 import type { TrackedProcess } from './kill-tree-options';
+import { PROCESS_MARK_VARIABLE } from './marked-processes';
 import type { ShellInvocation } from './shell-invocation';
 import { shellInvocation } from './shells';
 import { withSlotUmask } from './slot-umask';
@@ -108,7 +109,9 @@ export function spawnCommand(options: SpawnOptions): PtyProcess {
     );
   }
   // options.env is already the slot's (buildEnvironment); the command's own env goes on top.
-  const env = mergeEnvironment(process.platform, options.env, [command.env ?? {}]);
+  // The process mark stays as the agent set it: a command's env can neither drop nor change it.
+  const mark = environmentValue(options.env, PROCESS_MARK_VARIABLE);
+  const env = mergeEnvironment(process.platform, options.env, [command.env ?? {}, mark === undefined ? {} : { [PROCESS_MARK_VARIABLE]: mark }]);
   const invocation = invocationFor(command, label, env, options.scriptDir);
   const script = invocation.scriptFile;
   writePrivateScript(options.scriptDir, script.path, script.contents);

@@ -1,7 +1,7 @@
 import type { CommandPlan } from '../deployments/command-plan';
 import type { DeploymentOutput } from '../logs';
 import { commandLabel, type SlotSpec } from '../protocol';
-import { redactText, runPhase, type PtyProcess } from '../runner';
+import { endProcessesMarked, redactText, runPhase, type PtyProcess } from '../runner';
 import { specSecrets } from '../secrets';
 import type { Store } from '../store';
 import { waitHealthy } from '../traffic';
@@ -33,6 +33,14 @@ export interface LaunchRequest {
  * them, the startup commands, then the health check. Anything started is killed again on failure.
  */
 export async function launchInstance(request: LaunchRequest): Promise<Instance> {
+  // A failed or cancelled launch leaves nothing behind, not even a daemon that left its tree.
+  return launch(request).catch(async (error: unknown) => {
+    await endProcessesMarked(request.plan.processMark);
+    throw error;
+  });
+}
+
+async function launch(request: LaunchRequest): Promise<Instance> {
   const { store, spec, plan, output, signal, progress, copy, port } = request;
   const secrets = specSecrets(spec);
   const redact = (text: string): string => redactText(text, secrets);
@@ -79,6 +87,7 @@ export async function launchInstance(request: LaunchRequest): Promise<Instance> 
     supervisor,
     shutdown: plan.shutdown,
     spawnOptions: plan.spawnOptions,
+    processMark: plan.processMark,
     redact,
     graceMs: spec.template.stopGraceMs ?? DEFAULT_GRACE_MS,
     startedAt: Date.now(),

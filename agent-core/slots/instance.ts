@@ -1,6 +1,6 @@
 import type { DeploymentOutput } from '../logs';
 import type { Color, Command } from '../protocol';
-import { runPhase, type SpawnOptions } from '../runner';
+import { endProcessesMarked, runPhase, type SpawnOptions } from '../runner';
 import { LiveWatch, type LiveWatchEvents } from './live-watch';
 import { ServiceSupervisor } from './service-supervisor';
 
@@ -16,6 +16,8 @@ export interface InstanceOptions {
   supervisor: ServiceSupervisor;
   shutdown: readonly Command[];
   spawnOptions: (command: Command, label: string) => SpawnOptions;
+  /** The mark every process of this instance carries (CommandPlan.processMark). */
+  processMark?: string;
   redact(text: string): string;
   graceMs: number;
   startedAt: number;
@@ -103,6 +105,7 @@ export class Instance {
       }
     }
     await supervisor.stopAll(graceMs);
+    await endProcessesMarked(this.options.processMark);
     output.write(`\r\n[berth] stopped\r\n`);
     await output.close();
     this.options.onStopped();

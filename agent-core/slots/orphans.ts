@@ -1,13 +1,15 @@
 import type { AgentEvents } from '../events';
-import { killTree, processStartTime } from '../runner';
+import { endMarkedProcesses, installationMark, killTree, processStartTime } from '../runner';
 import type { ProcessRepository } from '../store';
 
 /**
  * Ends the processes a crashed agent left running, so a restored slot never collides with its own
  * orphan on a port or a file lock. A pid is ended only while its start time still matches the one
- * recorded: the OS may have given the pid to an unrelated process since.
+ * recorded: the OS may have given the pid to an unrelated process since. Then every process that
+ * still carries a mark of this installation (its storage folder) ends too: the daemons that left
+ * their tree, which no pid record names. Another installation's marks and unmarked processes stay.
  */
-export async function endOrphans(processes: ProcessRepository, events: AgentEvents): Promise<number> {
+export async function endOrphans(processes: ProcessRepository, events: AgentEvents, storagePath: string): Promise<number> {
   let ended = 0;
   for (const record of processes.list()) {
     const startTime = await processStartTime(record.pid);
@@ -18,5 +20,7 @@ export async function endOrphans(processes: ProcessRepository, events: AgentEven
     }
     processes.remove(record.pid, record.startTime);
   }
-  return ended;
+  const marked = await endMarkedProcesses({ installation: installationMark(storagePath) });
+  if (marked > 0) events.warn(`ended ${marked} process(es) that an earlier agent's slots left running outside their process trees`);
+  return ended + marked;
 }

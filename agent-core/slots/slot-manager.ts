@@ -78,7 +78,7 @@ export class SlotManager {
 
   /** Ends orphans of a crashed agent, then starts every slot that was running when the agent stopped. */
   async restore(): Promise<void> {
-    await endOrphans(this.context.store.processes, this.events);
+    await endOrphans(this.context.store.processes, this.events, this.context.storagePath);
     const starts = this.list()
       .filter((controller) => this.context.store.slots.get(controller.id)?.desiredState === 'running')
       .map(async (controller) => {
