@@ -54,7 +54,7 @@ describe('a slot and the agent\'s environment', () => {
     expect(names).not.toContain('BERTH_API_KEY');
     expect(names).not.toContain('BERTH_STORAGE');
     expect(names).not.toContain('DEPLOY_BOT_TOKEN');
-    expect(names.filter((name) => name.startsWith('BERTH_')).sort()).toEqual(['BERTH_COLOR', 'BERTH_DEPLOYMENT_ID', 'BERTH_SLOT', 'BERTH_WORKSPACE']);
+    expect(names.filter((name) => name.startsWith('BERTH_')).sort()).toEqual(['BERTH_COLOR', 'BERTH_DEPLOYMENT_ID', 'BERTH_PROCESS_MARK', 'BERTH_SLOT', 'BERTH_WORKSPACE']);
     for (const value of Object.values(AGENT_ENV)) expect(printed).not.toContain(value);
   });
 
