@@ -1,0 +1,134 @@
+import { spawn, spawnSync } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { processStartTime } from '../../agent-core/runner';
+import type { SlotSpecInput } from '../../agent-core/protocol';
+import type { AgentProcess } from '../fixtures/agent-process';
+import { gitSampleSlot, sampleAppOrigin, stopAgent } from '../fixtures/connected-agent';
+import { FixtureControlPlane } from '../fixtures/control-plane';
+import type { GitOrigin } from '../fixtures/git-origin';
+import { makeTempDir } from '../fixtures/temp-dir';
+import { waitFor } from '../fixtures/wait';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const BUILT_AGENT = join(ROOT, 'out', 'main', 'berth-agent.js');
+// Unique to this run, so the daemon is found by its command line among everything else running.
+const SECONDS = 30_200 + (process.pid % 97);
+
+/** `node out/main/berth-agent.js run`, connected to the fixture control plane, as users run it. */
+function startBuiltAgent(plane: FixtureControlPlane, storagePath: string): AgentProcess {
+  const env: NodeJS.ProcessEnv = { ...process.env, BERTH_API_KEY: 'test-key' };
+  const child = spawn(process.execPath, [BUILT_AGENT, 'run', '--storage', storagePath, '--server', plane.url, '--name', 'test-host'], { cwd: ROOT, env, stdio: ['pipe', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('close', (code, signal) => resolve({ code, signal })));
+  return {
+    child,
+    output: () => output,
+    waitForOutput: (text, timeoutMs = 30_000) =>
+      waitFor(() => (typeof text === 'string' ? output.includes(text) : text.test(output)), `agent output ${String(text)}\n${output}`, { timeoutMs }).then(() => undefined),
+    exited,
+  };
+}
+
+/** Running processes (no zombies) whose command line holds `text`, or whose environment holds `text`. */
+function processesWith(where: 'cmdline' | 'environ', text: string): number[] {
+  return readdirSync('/proc')
+    .filter((name) => /^\d+$/.test(name))
+    .filter((name) => {
+      try {
+        return readFileSync(`/proc/${name}/${where}`, 'latin1').split('\0').join(' ').includes(text);
+      } catch {
+        return false;
+      }
+    })
+    .map(Number);
+}
+
+const daemonLine = `sleep ${SECONDS}`;
+const daemons = () => processesWith('cmdline', daemonLine).filter((pid) => readFileSync(`/proc/${pid}/cmdline`, 'latin1') === `sleep\0${SECONDS}\0`);
+
+function markOf(pid: number): string {
+  const entry = readFileSync(`/proc/${pid}/environ`, 'latin1').split('\0').find((item) => item.startsWith('BERTH_PROCESS_MARK='));
+  return entry!.slice('BERTH_PROCESS_MARK='.length);
+}
+
+describe.runIf(process.platform === 'linux')('no process of a slot outlives it', () => {
+  let plane: FixtureControlPlane;
+  let storage: ReturnType<typeof makeTempDir>;
+  let origin: GitOrigin;
+  let agent: AgentProcess;
+  let slot: SlotSpecInput;
+  const leftovers: number[] = [];
+  let session = 0;
+
+  beforeAll(async () => {
+    const build = spawnSync(process.execPath, [join(ROOT, 'node_modules', 'electron-vite', 'bin', 'electron-vite.js'), 'build'], { cwd: ROOT, encoding: 'utf8', timeout: 180_000 });
+    if (build.status !== 0) throw new Error(`npm run build failed:\n${build.stdout}\n${build.stderr}`);
+    plane = await FixtureControlPlane.start({ workspaceAllowlist: ['acme-web'] });
+    storage = makeTempDir('berth-marks-');
+    origin = sampleAppOrigin('v1');
+    slot = gitSampleSlot(origin, { id: 'slot_marks', name: 'qa-marks' });
+    // A service that leaves a double-forked daemon behind: re-parented to init, out of any tree.
+    slot.template.startup = [{ type: 'bash', name: 'web', arguments: `(setsid sleep ${SECONDS} &); exec node server.cjs`, service: true }];
+    agent = startBuiltAgent(plane, storage.path);
+    session = await plane.waitForSession();
+  }, 240_000);
+
+  afterAll(async () => {
+    if (agent) await stopAgent(agent);
+    for (const pid of [...leftovers, ...daemons()]) {
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        // gone, as it should be
+      }
+    }
+    await plane?.stop();
+    origin?.cleanup();
+    storage?.cleanup();
+  });
+
+  async function deployAndFindDaemon(): Promise<{ pid: number; mark: string }> {
+    const commandId = plane.command('slot.deploy', { slot, source: { kind: 'git', branch: 'main' } });
+    const result = await plane.waitForResult(commandId);
+    expect(result.ok, plane.describeCommand(commandId) + agent.output()).toBe(true);
+    const pid = await waitFor(() => daemons()[0], `the service's daemon 'sleep ${SECONDS}' to run`);
+    leftovers.push(pid);
+    return { pid, mark: markOf(pid) };
+  }
+
+  it('slot.stop ends the daemon a service double-forked, and nothing with its mark remains', { timeout: 90_000 }, async () => {
+    const { mark } = await deployAndFindDaemon();
+    expect(mark).toMatch(/^[0-9a-f]{12}\.dep_[0-9a-z]+\.single$/);
+
+    const stop = await plane.waitForResult(plane.command('slot.stop', { slot }));
+    expect(stop.ok, agent.output()).toBe(true);
+    expect(daemons()).toEqual([]);
+    expect(processesWith('environ', `BERTH_PROCESS_MARK=${mark}`)).toEqual([]);
+  });
+
+  it('a killed agent\'s daemon is ended when the agent starts again', { timeout: 120_000 }, async () => {
+    const orphan = await deployAndFindDaemon();
+    const orphanStart = await processStartTime(orphan.pid);
+    agent.child.kill('SIGKILL');
+    await agent.exited;
+    // The daemon outlives its agent: nothing but the mark ties it to the slot now.
+    expect(await processStartTime(orphan.pid)).toBe(orphanStart);
+
+    agent = startBuiltAgent(plane, storage.path);
+    session = await plane.waitForSession(session);
+    await waitFor(async () => (await processStartTime(orphan.pid)) !== orphanStart || null, `the orphan ${orphan.pid} to be ended at start\n${agent.output()}`, { timeoutMs: 30_000 });
+    expect(agent.output()).toContain('outside their process trees');
+    expect(processesWith('environ', `BERTH_PROCESS_MARK=${orphan.mark}`)).toEqual([]);
+
+    // The restored slot started its own daemon again; the agent's own stop ends that one too.
+    const restored = await waitFor(() => daemons()[0], 'the restored service to start its daemon');
+    leftovers.push(restored);
+    await stopAgent(agent);
+    expect(daemons()).toEqual([]);
+  });
+});
