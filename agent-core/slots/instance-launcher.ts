@@ -35,7 +35,8 @@ export interface LaunchRequest {
 export async function launchInstance(request: LaunchRequest): Promise<Instance> {
   // A failed or cancelled launch leaves nothing behind, not even a daemon that left its tree.
   return launch(request).catch(async (error: unknown) => {
-    await endProcessesMarked(request.plan.processMark);
+    // The launch's own error says more than a failed sweep would.
+    await endProcessesMarked(request.plan.processMark).catch(() => 0);
     throw error;
   });
 }
