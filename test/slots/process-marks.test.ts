@@ -16,6 +16,7 @@ const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const BUILT_AGENT = join(ROOT, 'out', 'main', 'berth-agent.js');
 // Unique to this run, so the daemon is found by its command line among everything else running.
 const SECONDS = 30_200 + (process.pid % 97);
+const TASK_SECONDS = SECONDS + 100;
 
 /** `node out/main/berth-agent.js run`, connected to the fixture control plane, as users run it. */
 function startBuiltAgent(plane: FixtureControlPlane, storagePath: string): AgentProcess {
@@ -48,8 +49,11 @@ function processesWith(where: 'cmdline' | 'environ', text: string): number[] {
     .map(Number);
 }
 
-const daemonLine = `sleep ${SECONDS}`;
-const daemons = () => processesWith('cmdline', daemonLine).filter((pid) => readFileSync(`/proc/${pid}/cmdline`, 'latin1') === `sleep\0${SECONDS}\0`);
+const sleeping = (seconds: number) => () =>
+  processesWith('cmdline', `sleep ${seconds}`).filter((pid) => readFileSync(`/proc/${pid}/cmdline`, 'latin1') === `sleep\0${seconds}\0`);
+/** The daemon the service leaves, and the one a startup task leaves (as `pg_ctl start` would). */
+const daemons = sleeping(SECONDS);
+const taskDaemons = sleeping(TASK_SECONDS);
 
 function markOf(pid: number): string {
   const entry = readFileSync(`/proc/${pid}/environ`, 'latin1').split('\0').find((item) => item.startsWith('BERTH_PROCESS_MARK='));
@@ -73,14 +77,18 @@ describe.runIf(process.platform === 'linux')('no process of a slot outlives it',
     origin = sampleAppOrigin('v1');
     slot = gitSampleSlot(origin, { id: 'slot_marks', name: 'qa-marks' });
     // A service that leaves a double-forked daemon behind: re-parented to init, out of any tree.
-    slot.template.startup = [{ type: 'bash', name: 'web', arguments: `(setsid sleep ${SECONDS} &); exec node server.cjs`, service: true }];
+    slot.template.startup = [
+      // The task waits until its daemon has its own session, so the task's closing terminal is not what ends it.
+      { type: 'bash', name: 'db', arguments: `rm -f db-started; (setsid sh -c 'touch db-started; exec sleep ${TASK_SECONDS}' &); until [ -e db-started ]; do sleep 0.05; done` },
+      { type: 'bash', name: 'web', arguments: `(setsid sleep ${SECONDS} &); exec node server.cjs`, service: true },
+    ];
     agent = startBuiltAgent(plane, storage.path);
     session = await plane.waitForSession();
   }, 240_000);
 
   afterAll(async () => {
     if (agent) await stopAgent(agent);
-    for (const pid of [...leftovers, ...daemons()]) {
+    for (const pid of [...leftovers, ...daemons(), ...taskDaemons()]) {
       try {
         process.kill(pid, 'SIGKILL');
       } catch {
@@ -97,17 +105,19 @@ describe.runIf(process.platform === 'linux')('no process of a slot outlives it',
     const result = await plane.waitForResult(commandId);
     expect(result.ok, plane.describeCommand(commandId) + agent.output()).toBe(true);
     const pid = await waitFor(() => daemons()[0], `the service's daemon 'sleep ${SECONDS}' to run`);
-    leftovers.push(pid);
+    leftovers.push(pid, ...taskDaemons());
+    expect(taskDaemons()).toHaveLength(1);
     return { pid, mark: markOf(pid) };
   }
 
-  it('slot.stop ends the daemon a service double-forked, and nothing with its mark remains', { timeout: 90_000 }, async () => {
+  it('slot.stop ends the daemons a service and a finished task double-forked, and nothing with their mark remains', { timeout: 90_000 }, async () => {
     const { mark } = await deployAndFindDaemon();
     expect(mark).toMatch(/^[0-9a-f]{12}\.dep_[0-9a-z]+\.single$/);
 
     const stop = await plane.waitForResult(plane.command('slot.stop', { slot }));
     expect(stop.ok, agent.output()).toBe(true);
     expect(daemons()).toEqual([]);
+    expect(taskDaemons()).toEqual([]);
     expect(processesWith('environ', `BERTH_PROCESS_MARK=${mark}`)).toEqual([]);
   });
 
@@ -122,7 +132,7 @@ describe.runIf(process.platform === 'linux')('no process of a slot outlives it',
     agent = startBuiltAgent(plane, storage.path);
     session = await plane.waitForSession(session);
     await waitFor(async () => (await processStartTime(orphan.pid)) !== orphanStart || null, `the orphan ${orphan.pid} to be ended at start\n${agent.output()}`, { timeoutMs: 30_000 });
-    expect(agent.output()).toContain('outside their process trees');
+    await agent.waitForOutput('outside their process trees');
     expect(processesWith('environ', `BERTH_PROCESS_MARK=${orphan.mark}`)).toEqual([]);
 
     // The restored slot started its own daemon again; the agent's own stop ends that one too.
@@ -130,5 +140,6 @@ describe.runIf(process.platform === 'linux')('no process of a slot outlives it',
     leftovers.push(restored);
     await stopAgent(agent);
     expect(daemons()).toEqual([]);
+    expect(taskDaemons()).toEqual([]);
   });
 });
