@@ -1,39 +1,17 @@
-import { spawn, spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { processStartTime } from '../../agent-core/runner';
 import type { SlotSpecInput } from '../../agent-core/protocol';
 import type { AgentProcess } from '../fixtures/agent-process';
-import { gitSampleSlot, sampleAppOrigin, stopAgent } from '../fixtures/connected-agent';
+import { gitSampleSlot, sampleAppOrigin, startConnectedAgent, stopAgent } from '../fixtures/connected-agent';
 import { FixtureControlPlane } from '../fixtures/control-plane';
 import type { GitOrigin } from '../fixtures/git-origin';
 import { makeTempDir } from '../fixtures/temp-dir';
 import { waitFor } from '../fixtures/wait';
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const BUILT_AGENT = join(ROOT, 'out', 'main', 'berth-agent.js');
 // Unique to this run, so the daemon is found by its command line among everything else running.
 const SECONDS = 30_200 + (process.pid % 97);
 const TASK_SECONDS = SECONDS + 100;
-
-/** `node out/main/berth-agent.js run`, connected to the fixture control plane, as users run it. */
-function startBuiltAgent(plane: FixtureControlPlane, storagePath: string): AgentProcess {
-  const env: NodeJS.ProcessEnv = { ...process.env, BERTH_API_KEY: 'test-key' };
-  const child = spawn(process.execPath, [BUILT_AGENT, 'run', '--storage', storagePath, '--server', plane.url, '--name', 'test-host'], { cwd: ROOT, env, stdio: ['pipe', 'pipe', 'pipe'] });
-  let output = '';
-  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
-  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('close', (code, signal) => resolve({ code, signal })));
-  return {
-    child,
-    output: () => output,
-    waitForOutput: (text, timeoutMs = 30_000) =>
-      waitFor(() => (typeof text === 'string' ? output.includes(text) : text.test(output)), `agent output ${String(text)}\n${output}`, { timeoutMs }).then(() => undefined),
-    exited,
-  };
-}
 
 /** Running processes (no zombies) whose command line holds `text`, or whose environment holds `text`. */
 function processesWith(where: 'cmdline' | 'environ', text: string): number[] {
@@ -60,6 +38,7 @@ function markOf(pid: number): string {
   return entry!.slice('BERTH_PROCESS_MARK='.length);
 }
 
+// Drives the built agent (out/main/berth-agent.js, rebuilt when stale) over the control-plane protocol.
 describe.runIf(process.platform === 'linux')('no process of a slot outlives it', () => {
   let plane: FixtureControlPlane;
   let storage: ReturnType<typeof makeTempDir>;
@@ -70,8 +49,6 @@ describe.runIf(process.platform === 'linux')('no process of a slot outlives it',
   let session = 0;
 
   beforeAll(async () => {
-    const build = spawnSync(process.execPath, [join(ROOT, 'node_modules', 'electron-vite', 'bin', 'electron-vite.js'), 'build'], { cwd: ROOT, encoding: 'utf8', timeout: 180_000 });
-    if (build.status !== 0) throw new Error(`npm run build failed:\n${build.stdout}\n${build.stderr}`);
     plane = await FixtureControlPlane.start({ workspaceAllowlist: ['acme-web'] });
     storage = makeTempDir('berth-marks-');
     origin = sampleAppOrigin('v1');
@@ -82,7 +59,7 @@ describe.runIf(process.platform === 'linux')('no process of a slot outlives it',
       { type: 'bash', name: 'db', arguments: `rm -f db-started; (setsid sh -c 'touch db-started; exec sleep ${TASK_SECONDS}' &); until [ -e db-started ]; do sleep 0.05; done` },
       { type: 'bash', name: 'web', arguments: `(setsid sleep ${SECONDS} &); exec node server.cjs`, service: true },
     ];
-    agent = startBuiltAgent(plane, storage.path);
+    agent = startConnectedAgent(plane, storage.path);
     session = await plane.waitForSession();
   }, 240_000);
 
@@ -129,7 +106,7 @@ describe.runIf(process.platform === 'linux')('no process of a slot outlives it',
     // The daemon outlives its agent: nothing but the mark ties it to the slot now.
     expect(await processStartTime(orphan.pid)).toBe(orphanStart);
 
-    agent = startBuiltAgent(plane, storage.path);
+    agent = startConnectedAgent(plane, storage.path);
     session = await plane.waitForSession(session);
     await waitFor(async () => (await processStartTime(orphan.pid)) !== orphanStart || null, `the orphan ${orphan.pid} to be ended at start\n${agent.output()}`, { timeoutMs: 30_000 });
     await agent.waitForOutput('outside their process trees');
