@@ -33,6 +33,9 @@ export function useWorkspace() {
   after(async () => {
     await Promise.allSettled(processes.map((child) => child.kill()));
     for (const cleanup of folders) cleanup();
+    // node-pty never ends winpty's output reader (a worker thread), so under Wine a file that ran a
+    // command would never exit: it is ended once its results are out. On Windows (ConPTY) it must end by itself.
+    if (lane === 'wine') setTimeout(() => process.exit(), 5_000).unref();
   });
   return {
     folder(prefix = 'berth-lane-'): string {

@@ -28,9 +28,13 @@ const wait = setInterval(() => {
 setInterval(() => {}, 1000);
 `;
 
-async function treePids(folder: string): Promise<number[]> {
-  const text = await waitFor(() => readFileSync(join(folder, 'pids.txt'), 'utf8'), 'the process tree to write its pids', { timeoutMs: 30_000 });
-  return text.split(' ').map(Number);
+async function treePids(folder: string, output: OutputBuffer): Promise<number[]> {
+  try {
+    const text = await waitFor(() => readFileSync(join(folder, 'pids.txt'), 'utf8'), 'the process tree to write its pids', { timeoutMs: 60_000 });
+    return text.split(' ').map(Number);
+  } catch (error) {
+    throw new Error(`${(error as Error).message}; it printed: ${plain(output.text)}`);
+  }
 }
 
 async function assertAllGone(pids: number[]): Promise<void> {
@@ -149,9 +153,10 @@ describe('the runner on Windows', { timeout: 600_000 }, () => {
 
   it('stops a task at its time limit and ends every process it started', async () => {
     const cwd = workspace.folder();
-    const task = runTask({ command: command('node', TREE_SCRIPT), label: 'hang', ...workspace.context(cwd), output: new OutputBuffer(), timeoutMs: 8_000 });
-    const pids = await treePids(cwd);
-    await assert.rejects(task, /'hang' did not finish within 8 s/);
+    const output = new OutputBuffer();
+    const task = runTask({ command: command('node', TREE_SCRIPT), label: 'hang', ...workspace.context(cwd), output, timeoutMs: 20_000 });
+    const pids = await treePids(cwd, output);
+    await assert.rejects(task, /'hang' did not finish within 20 s/);
     await assertAllGone(pids);
   });
 
@@ -172,7 +177,7 @@ describe('the runner on Windows', { timeout: 600_000 }, () => {
     const cwd = workspace.folder();
     const script = `process.on('SIGINT', () => console.log('ignoring Ctrl+C'));\n${TREE_SCRIPT}`;
     const child = workspace.track(spawnCommand({ command: command('node', script), label: 'stubborn', ...workspace.context(cwd) }));
-    const pids = await treePids(cwd);
+    const pids = await treePids(cwd, outputOf(child));
     await child.stop(2_000);
     await assertAllGone(pids);
   });
@@ -181,7 +186,7 @@ describe('the runner on Windows', { timeout: 600_000 }, () => {
     const cwd = workspace.folder();
     writeFileSync(join(cwd, 'tree.js'), TREE_SCRIPT);
     const child = workspace.track(spawnCommand({ command: command('cmd', 'echo starting\nnode tree.js'), label: 'tree', ...workspace.context(cwd) }));
-    const pids = await treePids(cwd);
+    const pids = await treePids(cwd, outputOf(child));
     await child.kill();
     await assertAllGone([child.pid, ...pids]);
   });
