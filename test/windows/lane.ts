@@ -1,10 +1,12 @@
 import { after } from 'node:test';
 import { join } from 'node:path';
-import type { Command, CommandType } from '../../agent-core/protocol';
 import { buildEnvironment } from '../../agent-core/runner/environment';
 import type { CommandContext } from '../../agent-core/runner/phase-runner';
 import type { PtyProcess } from '../../agent-core/runner/pty-process';
+import { OutputBuffer } from '../fixtures/command-fixtures';
 import { makeTempDir } from '../fixtures/temp-dir';
+
+export { command, OutputBuffer } from '../fixtures/command-fixtures';
 
 /** Set by scripts/test-windows.mjs: 'wine' under Wine on Linux, 'windows' on Windows itself. */
 export const lane = process.env.BERTH_WINDOWS_LANE;
@@ -12,18 +14,6 @@ export const lane = process.env.BERTH_WINDOWS_LANE;
 /** For node:test's `skip`: the reason a test cannot run under Wine, or false where it can. */
 export function skipUnderWine(reason: string): string | false {
   return lane === 'wine' ? `not under Wine: ${reason}` : false;
-}
-
-/** Keeps everything a process printed, for assertions. */
-export class OutputBuffer {
-  text = '';
-  write(chunk: string): void {
-    this.text += chunk;
-  }
-}
-
-export function command(type: CommandType, script: string, extra: Partial<Command> = {}): Command {
-  return { type, arguments: script, ...extra };
 }
 
 /** Temp folders and processes of one test file, removed and killed when the file is done. */

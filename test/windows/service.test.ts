@@ -7,6 +7,7 @@ import { parseServiceQuery } from '../../agent-core/protocol/desktop';
 import { runCommand, runServiceSteps, type RunCommand } from '../../agent-core/service/run-steps';
 import { defineService, serviceDirectory, winswConfigXml } from '../../agent-core/service/service-definition';
 import { installSteps, statusStep } from '../../agent-core/service/service-steps';
+import { waitFor } from '../fixtures/wait';
 import { lane, useWorkspace } from './lane';
 
 /** The values of one element of WinSW's XML, unescaped as WinSW reads them. */
@@ -75,8 +76,13 @@ describe('the Windows service files', { timeout: 60_000 }, () => {
     assert.equal(created.code, 0, created.output);
     try {
       const step = statusStep();
-      const outcome = await runCommand(step.file, step.args);
-      assert.equal(parseServiceQuery(outcome.code, outcome.output), 'stopped', outcome.output);
+      // A service just created may take a moment to show in Wine's service manager.
+      const state = await waitFor(async () => {
+        const outcome = await runCommand(step.file, step.args);
+        const parsed = parseServiceQuery(outcome.code, outcome.output);
+        return parsed === 'unknown' ? null : parsed;
+      }, 'sc.exe to report the new service', { timeoutMs: 20_000, intervalMs: 500 });
+      assert.equal(state, 'stopped');
     } finally {
       await runCommand('sc.exe', ['delete', name]);
     }
