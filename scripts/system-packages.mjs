@@ -9,6 +9,8 @@ export const systemPackages = {
   // The proxy bench drives load with wrk and compares against nginx and a Go httputil.ReverseProxy
   // it builds with Debian's Go (stdlib only, nothing fetched).
   bench: ['wrk', 'nginx-light', 'golang-go'],
+  // The Windows lane: a Windows node.exe under Wine (winpty needs an X display), and mingw-w64 for its taskkill stand-in.
+  windows: ['wine', 'wine64', 'xvfb', 'gcc-mingw-w64-x86-64-win32'],
 };
 
 function hasDpkg() {
@@ -30,14 +32,17 @@ function run(command, args) {
   return spawnSync(command, args, { stdio: 'inherit', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } }).status === 0;
 }
 
-/** Installs what is missing when allowed to; otherwise prints the command to run. Returns whether all are present. */
-export function ensurePackages(names, purpose) {
+/**
+ * Installs what is missing when allowed to; otherwise prints the command to run. Returns whether all are present.
+ * `recommends: false` skips recommended packages (wine recommends some 80 that the Windows lane does not need).
+ */
+export function ensurePackages(names, purpose, { recommends = true } = {}) {
   if (!hasDpkg()) return true;
   const missing = missingPackages(names);
   if (missing.length === 0) return true;
   const isRoot = process.getuid?.() === 0;
   const prefix = isRoot ? [] : canSudo() ? ['sudo'] : undefined;
-  const install = ['apt-get', 'install', '-y', ...missing];
+  const install = ['apt-get', 'install', '-y', ...(recommends ? [] : ['--no-install-recommends']), ...missing];
   if (!prefix) {
     console.error(`Missing Debian packages for ${purpose}: ${missing.join(' ')}. Install them with:`);
     console.error(`  sudo apt-get update && sudo ${install.join(' ')}`);

@@ -1,4 +1,4 @@
-// `npm test`: Debian packages, lint, typecheck, build, vitest (with a real keychain on Linux), Playwright e2e;
+// `npm test`: Debian packages, lint, typecheck, build, vitest (with a real keychain on Linux), Playwright e2e, the Windows lane;
 // ends with exactly one line `N passed, N failed, N skipped` over every runner.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
@@ -10,6 +10,7 @@ import { cliOf, root } from './tool-paths.mjs';
 const reports = join(root, '.tmp', 'reports');
 const vitestReport = join(reports, 'vitest.json');
 const playwrightReport = join(reports, 'playwright.json');
+const windowsReport = join(reports, 'windows.json');
 const totals = { passed: 0, failed: 0, skipped: 0 };
 const failedChecks = [];
 
@@ -111,6 +112,27 @@ function playwright() {
   if (failed > 0) failedChecks.push('playwright');
 }
 
+// The Windows lane (scripts/test-windows.mjs): agent-core's Windows code under a Windows node.exe in Wine.
+// It counts a setup it could not do as a failure, so a machine without Wine fails here rather than passing.
+function windowsLane() {
+  if (process.argv.length > 2) {
+    console.log('\n▶ Windows lane: not run, since arguments were given for vitest (run it with `npm run test:windows`)');
+    return;
+  }
+  rmSync(windowsReport, { force: true });
+  const ok = run('Windows lane', process.execPath, [join(root, 'scripts', 'test-windows.mjs'), '--report', windowsReport]);
+  const counts = readJson(windowsReport);
+  let failed = 0;
+  if (counts) {
+    totals.passed += counts.passed;
+    totals.skipped += counts.skipped;
+    failed = counts.failed;
+  }
+  if (!ok && failed === 0) failed = 1;
+  totals.failed += failed;
+  if (failed > 0) failedChecks.push('Windows lane');
+}
+
 // A test that writes outside its temp folder leaves files in the work tree (once, Windows paths built
 // on Linux were committed and broke every Windows clone): after the runners, the tree must be as it was.
 function cleanTree(before) {
@@ -134,6 +156,7 @@ typecheck();
 build();
 vitest();
 playwright();
+windowsLane();
 cleanTree(treeBefore);
 console.log(failedChecks.length > 0 ? `\nFailed: ${failedChecks.join(', ')}` : '');
 console.log(`${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped`);

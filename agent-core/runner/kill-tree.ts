@@ -1,6 +1,6 @@
 import type { KillTreeOptions, TrackedProcess } from './kill-tree-options';
 import { killTreePosix, snapshotTreePosix } from './kill-tree.posix';
-import { killTreeWin32 } from './kill-tree.win32';
+import { killTreeWin32, snapshotTreeWin32 } from './kill-tree.win32';
 
 /** Kills `pid` and every process it started, and resolves once they are all gone. */
 export function killTree(pid: number, options: KillTreeOptions = {}): Promise<void> {
@@ -9,6 +9,5 @@ export function killTree(pid: number, options: KillTreeOptions = {}): Promise<vo
 
 /** The processes in `pid`'s tree right now, to pass as `also` to a later killTree. */
 export function snapshotTree(pid: number): Promise<TrackedProcess[]> {
-  // On Windows the pseudo console ends every process attached to it, orphans included.
-  return process.platform === 'win32' ? Promise.resolve([]) : snapshotTreePosix(pid);
+  return process.platform === 'win32' ? snapshotTreeWin32(pid) : snapshotTreePosix(pid);
 }

@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { copyFileSync, cpSync, existsSync, lstatSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { posix, win32 } from 'node:path';
+import { dirname, posix, win32 } from 'node:path';
 import { BerthError } from '../protocol';
 import { parseServiceQuery } from '../protocol/desktop';
 import { statusStep, type RunStep, type ServiceStep } from './service-steps';
@@ -77,6 +77,8 @@ export async function runServiceSteps(steps: ServiceStep[], run: RunCommand = ru
         mkdirSync(step.path, { recursive: true });
         break;
       case 'copy':
+        // bin\app\package.json is the first file of a folder that no step has made (the Windows lane found it).
+        mkdirSync(dirname(step.to), { recursive: true });
         copyFileSync(step.from, step.to);
         break;
       case 'copy-tree':

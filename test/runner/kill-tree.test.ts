@@ -4,7 +4,14 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { killTree } from '../../agent-core/runner/kill-tree';
 import { parseProcessTable, PROCESS_TABLE_COMMAND, treeMembers, type ProcessEntry } from '../../agent-core/runner/kill-tree.posix';
-import { killTreeCommand, TASKKILL_NOT_FOUND } from '../../agent-core/runner/kill-tree.win32';
+import {
+  decodeOutput,
+  killTreeCommand,
+  parsePowerShellTable,
+  parseWmicTable,
+  PROCESS_TABLE_WMIC,
+  TASKKILL_NOT_FOUND,
+} from '../../agent-core/runner/kill-tree.win32';
 import { processStartTime } from '../../agent-core/runner/process-identity';
 import { waitFor } from '../fixtures/wait';
 import { useWorkspace } from './runner-fixtures';
@@ -17,6 +24,22 @@ describe('kill tree', () => {
   it('ends a tree on Windows with taskkill /T /F, where exit code 128 means already gone', () => {
     expect(killTreeCommand(4321)).toEqual({ file: 'taskkill', args: ['/T', '/F', '/PID', '4321'] });
     expect(TASKKILL_NOT_FOUND).toBe(128);
+  });
+
+  it('reads the Windows process table from CIM with creation times, or from wmic with parents standing in for them', () => {
+    expect(parsePowerShellTable('4 0 -\r\n1200 900 134091234567890000\r\n')).toEqual([
+      { pid: 4, ppid: 0, pgid: 0, startTime: null },
+      { pid: 1200, ppid: 900, pgid: 0, startTime: '134091234567890000' },
+    ]);
+    expect(PROCESS_TABLE_WMIC).toEqual({ file: 'wmic', args: ['process', 'get', 'ParentProcessId,ProcessId'] });
+    const wmic = 'ParentProcessId  ProcessId  \r\r\n0                4          \r\r\n900              1200       \r\r\n\r\r\n';
+    expect(decodeOutput(Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(wmic, 'utf16le')]))).toBe(wmic);
+    expect(decodeOutput(Buffer.from(wmic))).toBe(wmic);
+    expect(parseWmicTable(wmic)).toEqual([
+      { pid: 4, ppid: 0, pgid: 0, startTime: 'parent 0' },
+      { pid: 1200, ppid: 900, pgid: 0, startTime: 'parent 900' },
+    ]);
+    expect(parseWmicTable('ParentProcessIDProcessID\r\n56    76    \r\n')).toEqual([{ pid: 76, ppid: 56, pgid: 0, startTime: 'parent 56' }]);
   });
 
   it('reads the process table with ps where there is no /proc, leaving zombies out', () => {

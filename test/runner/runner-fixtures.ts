@@ -1,22 +1,12 @@
 import { join } from 'node:path';
 import { afterEach } from 'vitest';
-import type { Command, CommandType } from '../../agent-core/protocol';
 import { buildEnvironment } from '../../agent-core/runner/environment';
 import type { CommandContext } from '../../agent-core/runner/phase-runner';
 import type { PtyProcess } from '../../agent-core/runner/pty-process';
 import { makeTempDir } from '../fixtures/temp-dir';
 
-/** An output sink that keeps everything, for assertions. */
-export class OutputBuffer {
-  text = '';
-  write(chunk: string): void {
-    this.text += chunk;
-  }
-}
-
-export function command(type: CommandType, script: string, extra: Partial<Command> = {}): Command {
-  return { type, arguments: script, ...extra };
-}
+// Shared with the Windows lane's node:test files, which cannot import vitest.
+export { command, OutputBuffer } from '../fixtures/command-fixtures';
 
 /** A temp folder and a spawn context rooted in it; folders, processes and pids left behind are cleaned after each test. */
 export function useWorkspace() {
