@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { BerthError, type SlotSpec } from '../protocol';
 import { batchMerge, captureSnapshot, extractSnapshot, prepareGitSource } from '../source';
 import { SnapshotRepository, type Store } from '../store';
@@ -15,11 +16,13 @@ export function createSourcePreparer(options: SourcePreparerOptions): SourcePrep
   return {
     async prepare(request: PrepareRequest): Promise<PreparedSource> {
       const { source, workdir, signal, onProgress } = request;
+      // One object store per repository URL, shared by every slot and color: `{storage}/repos/{hash}.git`.
+      const storeRoot = join(options.storagePath, 'repos');
       switch (source.kind) {
         case 'git': {
           const repository = requireRepository(request.spec);
           if (request.batch) {
-            const result = await batchMerge({ workdir, repository, starterBranch: request.batch.starterBranch, branches: request.batch.branches, signal, onProgress });
+            const result = await batchMerge({ workdir, repository, storeRoot, starterBranch: request.batch.starterBranch, branches: request.batch.branches, signal, onProgress });
             return {
               source: { kind: 'git', branch: result.branch, commit: result.commit },
               contentHash: null,
@@ -28,7 +31,7 @@ export function createSourcePreparer(options: SourcePreparerOptions): SourcePrep
               skipped: result.skipped.map(({ branch, reason, files }) => ({ branch, reason: files.length > 0 ? `${reason} (${files.join(', ')})` : reason })),
             };
           }
-          const result = await prepareGitSource({ workdir, repository, branch: source.branch, commit: source.commit, signal, onProgress });
+          const result = await prepareGitSource({ workdir, repository, storeRoot, branch: source.branch, commit: source.commit, signal, onProgress });
           return { source: { kind: 'git', branch: result.branch, commit: result.commit }, contentHash: null, commitSubject: result.subject };
         }
         case 'directory': {

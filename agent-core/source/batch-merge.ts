@@ -1,11 +1,13 @@
 import { BerthError, type Repository } from '../protocol';
 import { assertBranchName, remoteRef } from './git-names';
-import { checkoutCommit, fetchBranches, headCommit, openWorkingCopy, resolveCommit, type WorkingCopy } from './git-working-copy';
+import { checkoutCommit, defaultStoreRoot, headCommit, openWorkingCopy, type WorkingCopy } from './git-working-copy';
 import type { SourceProgressListener } from './source-progress';
 
 export interface BatchMergeRequest {
   workdir: string;
   repository: Repository;
+  /** The shared object stores' folder, as for prepareGitSource. */
+  storeRoot?: string;
   starterBranch: string;
   /** Merged into the starter one after another, in this order. */
   branches: readonly string[];
@@ -40,10 +42,11 @@ export async function batchMerge(request: BatchMergeRequest): Promise<BatchMerge
   assertBranchName(starterBranch);
   branches.forEach(assertBranchName);
 
-  const copy = await openWorkingCopy(request.workdir, request.repository, request.signal);
   onProgress?.({ step: 'fetch', message: `fetching ${[starterBranch, ...branches].join(', ')} from origin` });
-  const { missing } = await fetchBranches(copy, [starterBranch, ...branches]);
-  const starter = missing.includes(starterBranch) ? null : await resolveCommit(copy, remoteRef(starterBranch));
+  const { workdir, repository, signal } = request;
+  const storeRoot = request.storeRoot ?? defaultStoreRoot(workdir);
+  const { copy, missing, commits } = await openWorkingCopy({ workdir, repository, storeRoot, branches: [starterBranch, ...branches], signal });
+  const starter = missing.includes(starterBranch) ? null : (commits.get(starterBranch) ?? null);
   if (starter === null) throw new BerthError('SOURCE_FAILED', `starter branch '${starterBranch}' not found on origin`);
   await checkoutCommit(copy, starterBranch, starter);
   onProgress?.({ step: 'checkout', message: `checked out ${starterBranch} at ${starter.slice(0, 12)}` });

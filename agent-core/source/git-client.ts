@@ -18,9 +18,16 @@ export interface GitClient {
   failure(message: string, operation: string): Error;
 }
 
-/** `workdir` must exist: simple-git checks it once, here. */
-export function createGitClient(workdir: string, repository: Repository, signal?: AbortSignal): GitClient {
+/**
+ * `workdir` must exist: simple-git checks it once, here. `gitDir` names a bare repository
+ * explicitly (GIT_DIR), as safe.bareRepository=explicit requires; simple-git refuses `--git-dir`.
+ */
+export function createGitClient(workdir: string, repository: Repository, signal?: AbortSignal, gitDir?: string): GitClient {
   const call = gitCallEnvironment(repository, process.env, isolationConfig());
+  if (gitDir !== undefined) {
+    call.env.GIT_DIR = gitDir;
+    call.allowEnvironment.push('GIT_DIR');
+  }
   const git: SimpleGit = simpleGit({
     baseDir: workdir,
     abort: signal,

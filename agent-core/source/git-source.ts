@@ -1,12 +1,17 @@
 import { BerthError, type Repository } from '../protocol';
-import { assertBranchName, assertCommitId, remoteRef } from './git-names';
-import { checkoutCommit, fetchBranches, headCommit, openWorkingCopy, resolveCommit, type WorkingCopy } from './git-working-copy';
+import { assertBranchName, assertCommitId } from './git-names';
+import { checkoutCommit, defaultStoreRoot, openWorkingCopy, type WorkingCopy } from './git-working-copy';
 import type { SourceProgressListener } from './source-progress';
 
 export interface GitSourceRequest {
   /** The slot's working copy (or one color's); created on first use. */
   workdir: string;
   repository: Repository;
+  /**
+   * The folder of the per-repository object stores shared by every working copy on this machine
+   * (`{storage}/repos`); without one, a folder beside the working copy.
+   */
+  storeRoot?: string;
   branch: string;
   /** Deploy this commit instead of the branch's head. */
   commit?: string | null;
@@ -28,25 +33,22 @@ export async function prepareGitSource(request: GitSourceRequest): Promise<GitSo
   assertBranchName(branch);
   if (commit) assertCommitId(commit);
 
-  const copy = await openWorkingCopy(request.workdir, request.repository, request.signal);
   onProgress?.({ step: 'fetch', message: `fetching ${branch} from origin` });
-  const { missing } = await fetchBranches(copy, [branch]);
+  const { workdir, repository, signal } = request;
+  const storeRoot = request.storeRoot ?? defaultStoreRoot(workdir);
+  const { copy, missing, commits } = await openWorkingCopy({ workdir, repository, storeRoot, branches: [branch], signal });
   if (missing.length > 0) throw new BerthError('SOURCE_FAILED', `branch '${branch}' not found on origin`);
 
-  const target = commit ? await fetchCommit(copy, commit, branch) : await resolveCommit(copy, remoteRef(branch));
+  const target = commit ? await fetchCommit(copy, commit, branch) : (commits.get(branch) ?? null);
   if (target === null) throw new BerthError('SOURCE_FAILED', `branch '${branch}' not found on origin`);
-  await checkoutCommit(copy, branch, target);
-  const head = await headCommit(copy);
+  const head = await checkoutCommit(copy, branch, target);
   onProgress?.({ step: 'checkout', message: `checked out ${branch} at ${head.commit.slice(0, 12)}: ${head.subject}` });
   return { commit: head.commit, branch, subject: head.subject, firstCheckout: copy.firstCheckout };
 }
 
 // A commit that is no longer on the branch (a force push) can still be fetched by its full id.
 async function fetchCommit(copy: WorkingCopy, commit: string, branch: string): Promise<string> {
-  const known = await resolveCommit(copy, commit);
-  if (known !== null) return known;
-  await copy.git.attempt(['fetch', '--no-tags', '--no-recurse-submodules', 'origin', commit]);
-  const fetched = await resolveCommit(copy, commit);
+  const fetched = await copy.store.fetchCommit(commit);
   if (fetched === null) {
     throw new BerthError('SOURCE_FAILED', `commit ${commit} not found on origin (it is not on branch '${branch}')`);
   }

@@ -1,89 +1,115 @@
-import { existsSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
-import { join } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { BerthError, type Repository } from '../protocol';
 import { createGitClient, type GitClient } from './git-client';
-import { missingRemoteBranch } from './git-errors';
 import { repositoryUrlProblem } from './git-auth';
 import { ownGitFolder, parseConfigList, rewriteLocalConfig } from './git-isolation';
 import { remoteRef } from './git-names';
+import { openRepositoryStore, readRef, type RepositoryStore } from './git-repository-store';
 
-/** A working copy opened for one repository: git bound to it, and whether it has ever had a checkout. */
+/** A working copy opened for one repository: git bound to it, its shared store, and whether it has ever had a checkout. */
 export interface WorkingCopy {
   git: GitClient;
+  store: RepositoryStore;
   firstCheckout: boolean;
 }
 
+// Which store (path and id) the working copy borrows objects from, written by the agent.
+const STORE_MARK = 'berth-store';
+
+/** The default folder of the shared stores, for callers that name none: beside the working copy. */
+export function defaultStoreRoot(workdir: string): string {
+  return join(dirname(workdir), '.berth-repositories');
+}
+
 /**
- * Makes `workdir` a repository whose origin is `repository.url`. A first use is `git init` plus a
- * fetch rather than `git clone`, because the folder may already hold files (ignored build output,
- * a snapshot's tree) that clone would refuse to start over, and because only the branches a
- * deployment needs are fetched.
+ * Opens the repository's shared store and makes `workdir` a working copy that borrows its objects
+ * (objects/info/alternates) and has `repository.url` as origin. Its own `.git` holds only the
+ * index, HEAD, refs and the commits a batch merge makes, so a second color or slot checks out
+ * without fetching. A `.git` that borrowed from another store (or from none: a working copy from
+ * before the store, or after the store was deleted to reclaim space) is made anew; the files stay.
  */
-export async function openWorkingCopy(workdir: string, repository: Repository, signal?: AbortSignal): Promise<WorkingCopy> {
+export async function openWorkingCopy(request: {
+  workdir: string;
+  repository: Repository;
+  storeRoot: string;
+  /** Fetched into the store while the working copy is made ready. */
+  branches: readonly string[];
+  signal?: AbortSignal;
+}): Promise<{ copy: WorkingCopy; missing: string[]; commits: Map<string, string> }> {
+  const { workdir, repository, signal } = request;
   const problem = repositoryUrlProblem(repository.url);
   if (problem !== null) throw new BerthError('INVALID_PAYLOAD', `the repository URL ${problem}`);
-  await mkdir(workdir, { recursive: true });
+  const [store] = await Promise.all([openRepositoryStore(request.storeRoot, repository, signal), mkdir(workdir, { recursive: true })]);
+  // Both settle before a failure is thrown, so that no git call is still writing in the working copy after.
+  const [fetching, preparing] = await Promise.allSettled([store.fetchBranches(request.branches), prepareWorkingCopy(workdir, repository, store, signal)]);
+  if (fetching.status === 'rejected') throw fetching.reason;
+  if (preparing.status === 'rejected') throw preparing.reason;
+  const [fetched, copy] = [fetching.value, preparing.value];
+  await Promise.all([...fetched.commits].map(([branch, commit]) => writeRef(workdir, remoteRef(branch), commit)));
+  return { copy, ...fetched };
+}
+
+async function prepareWorkingCopy(workdir: string, repository: Repository, store: RepositoryStore, signal?: AbortSignal): Promise<WorkingCopy> {
+  const gitFolder = join(workdir, '.git');
   const git = createGitClient(workdir, repository, signal);
-
-  if (!ownGitFolder(workdir)) {
-    await git.run(['init', '--quiet'], 'init');
+  const mark = `${store.path}\n${store.id}\n`;
+  let own = ownGitFolder(workdir);
+  const checkedOutBefore = own && hasHead(gitFolder);
+  if (own && readText(join(gitFolder, STORE_MARK)) !== mark) {
+    await rm(gitFolder, { recursive: true, force: true });
+    own = false;
   }
+  if (!own) await git.run(['init', '--quiet'], 'init');
   // The slot's commands may have written .git/config since the last deployment.
-  const local = await git.attempt(['config', '--file', join(workdir, '.git', 'config'), '--null', '--list']);
-  rewriteLocalConfig(workdir, local.ok ? parseConfigList(local.output) : []);
-  const origin = await git.attempt(['remote', 'get-url', 'origin']);
-  if (!origin.ok) {
-    await git.run(['remote', 'add', 'origin', repository.url], 'remote add');
-  } else if (origin.output.trim() !== repository.url) {
-    await git.run(['remote', 'set-url', 'origin', repository.url], 'remote set-url');
-  }
-  const head = await git.attempt(['rev-parse', '--verify', '--quiet', 'HEAD']);
-  await abandonUnfinishedMerge(git, workdir);
-  return { git, firstCheckout: !head.ok };
-}
-
-/**
- * Fetches the given branches from origin in one call, leaving out and reporting the ones origin
- * does not have (git names one missing ref per failed attempt).
- */
-export async function fetchBranches(copy: WorkingCopy, branches: readonly string[]): Promise<{ missing: string[] }> {
-  const missing: string[] = [];
-  let wanted = [...new Set(branches)];
-  while (wanted.length > 0) {
-    const refspecs = wanted.map((branch) => `+refs/heads/${branch}:${remoteRef(branch)}`);
-    const fetched = await copy.git.attempt(['fetch', '--no-tags', '--no-recurse-submodules', 'origin', ...refspecs]);
-    if (fetched.ok) break;
-    const absent = missingRemoteBranch(fetched.message);
-    if (absent === null || !wanted.includes(absent)) throw copy.git.failure(fetched.message, 'fetch');
-    missing.push(absent);
-    wanted = wanted.filter((branch) => branch !== absent);
-  }
-  return { missing };
-}
-
-/** The full commit id `rev` names in the working copy, or null when it names none. */
-export async function resolveCommit(copy: WorkingCopy, rev: string): Promise<string | null> {
-  const resolved = await copy.git.attempt(['rev-parse', '--verify', '--quiet', `${rev}^{commit}`]);
-  return resolved.ok ? resolved.output.trim() : null;
+  const local = await git.attempt(['config', '--file', join(gitFolder, 'config'), '--null', '--list']);
+  const kept = (local.ok ? parseConfigList(local.output) : []).filter(([key]) => !key.toLowerCase().startsWith('remote.origin.'));
+  rewriteLocalConfig(workdir, [...kept, ['remote.origin.url', repository.url], ['remote.origin.fetch', '+refs/heads/*:refs/remotes/origin/*']]);
+  await mkdir(join(gitFolder, 'objects', 'info'), { recursive: true });
+  await writeFile(join(gitFolder, 'objects', 'info', 'alternates'), `${join(store.path, 'objects')}\n`);
+  await writeFile(join(gitFolder, STORE_MARK), mark);
+  // A merge left half done (the agent stopped in the middle of a batch deploy) would block checkout.
+  if (existsSync(join(gitFolder, 'MERGE_HEAD'))) await git.run(['merge', '--abort'], 'merge --abort');
+  return { git, store, firstCheckout: !checkedOutBefore };
 }
 
 /**
  * Points the local `branch` at `commit` and makes the tree exactly that commit: tracked changes
  * and untracked files are discarded, ignored files (node_modules, build output) stay.
+ * Returns the commit and its subject, read while the tree is cleaned.
  */
-export async function checkoutCommit(copy: WorkingCopy, branch: string, commit: string): Promise<void> {
+export async function checkoutCommit(copy: WorkingCopy, branch: string, commit: string): Promise<{ commit: string; subject: string }> {
   await copy.git.run(['checkout', '--quiet', '--force', '-B', branch, commit, '--'], 'checkout');
-  await copy.git.run(['clean', '--force', '-d', '--quiet'], 'clean');
+  const [, head] = await Promise.all([copy.git.run(['clean', '--force', '-d', '--quiet'], 'clean'), headCommit(copy, commit)]);
+  return head;
 }
 
-export async function headCommit(copy: WorkingCopy): Promise<{ commit: string; subject: string }> {
-  const output = await copy.git.run(['log', '-1', '--format=%H%n%s', 'HEAD'], 'log');
+export async function headCommit(copy: WorkingCopy, rev = 'HEAD'): Promise<{ commit: string; subject: string }> {
+  const output = await copy.git.run(['log', '-1', '--format=%H%n%s', rev, '--'], 'log');
   const [commit, subject = ''] = output.split('\n');
   return { commit: commit.trim(), subject: subject.trim() };
 }
 
-// A merge left half done (the agent stopped in the middle of a batch deploy) would block checkout.
-async function abandonUnfinishedMerge(git: GitClient, workdir: string): Promise<void> {
-  if (existsSync(join(workdir, '.git', 'MERGE_HEAD'))) await git.run(['merge', '--abort'], 'merge --abort');
+// Whether HEAD names a commit, read from the files so that opening a working copy starts no git.
+function hasHead(gitFolder: string): boolean {
+  const head = readText(join(gitFolder, 'HEAD'))?.trim();
+  if (!head) return false;
+  if (/^[0-9a-f]{40,64}$/.test(head)) return true;
+  const ref = /^ref: (refs\/\S+)$/.exec(head)?.[1];
+  return ref !== undefined && readRef(gitFolder, ref) !== null;
+}
+
+async function writeRef(workdir: string, ref: string, commit: string): Promise<void> {
+  const file = join(workdir, '.git', ref);
+  await mkdir(dirname(file), { recursive: true });
+  await writeFile(file, `${commit}\n`);
+}
+
+function readText(path: string): string | null {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return null;
+  }
 }
