@@ -6,6 +6,11 @@ import { BerthError } from '../protocol';
 // kamal-proxy's defaults: check every second, each check may take 5 s, give up after 30 s.
 export const DEFAULT_HEALTH_CHECK = { expectStatus: 200, timeoutMs: 30_000, intervalMs: 1_000, checkTimeoutMs: 5_000 } as const;
 
+// While the service starts, a check every 20 ms for its first second: a healthy app goes live
+// within a few ms of listening instead of up to `intervalMs` later. A refused connection costs
+// the app nothing, and an app that takes longer than a second is probed at `intervalMs` after.
+export const STARTUP_PROBE = { intervalMs: 20, windowMs: 1_000 } as const;
+
 export interface CheckOptions {
   port: number;
   host?: string;
@@ -109,7 +114,7 @@ function exitDescription(exit: ServiceExit | void): string {
 }
 
 /**
- * Checks every `intervalMs` until the app answers `expectStatus` (or, without a path, accepts a
+ * Checks every 20 ms for the first second (STARTUP_PROBE), then every `intervalMs`, until the app answers `expectStatus` (or, without a path, accepts a
  * connection). Throws HEALTH_CHECK_FAILED when `timeoutMs` passes or the service exits first,
  * naming the last answer and what to change; CANCELLED when `signal` aborts.
  */
@@ -162,7 +167,8 @@ export async function waitHealthy(options: WaitHealthyOptions): Promise<CheckRes
       if (result.outcome === 'healthy') return result;
       // A check cut short by the overall deadline says less than the full check before it.
       if (!(clipped && result.outcome === 'timeout' && last)) last = result;
-      const wait = Math.min(intervalMs, deadline - Date.now());
+      const starting = Date.now() - started < STARTUP_PROBE.windowMs;
+      const wait = Math.min(starting ? Math.min(intervalMs, STARTUP_PROBE.intervalMs) : intervalMs, deadline - Date.now());
       if (wait > 0 && !stop.signal.aborted) await delay(wait, undefined, { signal: stop.signal }).catch(() => undefined);
     }
   } finally {
