@@ -291,6 +291,7 @@ export class SlotController {
       });
       this.instances.add(instance);
       deployment = this.records.update(deployment.id, { status: 'ready' });
+      if (job.promote && blueGreen) progress('swap', `switching traffic to ${copy}`);
       if (job.promote) deployment = this.goLive(instance, deployment);
       else this.setStatus(this.instances.live ? 'running' : 'available', { previewDeploymentIds: this.instances.previewIds() });
       store.deployLog.append({ slotId: spec.id, deploymentId: deployment.id, event: 'ready', source: deployment.source, trigger });
