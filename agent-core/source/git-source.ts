@@ -47,7 +47,10 @@ export async function prepareGitSource(request: GitSourceRequest): Promise<GitSo
 }
 
 // A commit that is no longer on the branch (a force push) can still be fetched by its full id.
+// A batch merge's commit exists in its working copy only; the working copy also sees the store's objects.
 async function fetchCommit(copy: WorkingCopy, commit: string, branch: string): Promise<string> {
+  const known = await copy.git.attempt(['rev-parse', '--verify', '--quiet', `${commit}^{commit}`]);
+  if (known.ok) return known.output.trim();
   const fetched = await copy.store.fetchCommit(commit);
   if (fetched === null) {
     throw new BerthError('SOURCE_FAILED', `commit ${commit} not found on origin (it is not on branch '${branch}')`);

@@ -1,5 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { lstat, mkdir, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { BerthError, type Repository } from '../protocol';
 import { createGitClient, type GitClient } from './git-client';
@@ -47,7 +47,8 @@ export async function openWorkingCopy(request: {
   if (fetching.status === 'rejected') throw fetching.reason;
   if (preparing.status === 'rejected') throw preparing.reason;
   const [fetched, copy] = [fetching.value, preparing.value];
-  await Promise.all([...fetched.commits].map(([branch, commit]) => writeRef(workdir, remoteRef(branch), commit)));
+  // One after another: branches such as feature/a and feature/b share a folder to create.
+  for (const [branch, commit] of fetched.commits) await writeRef(workdir, remoteRef(branch), commit);
   return { copy, ...fetched };
 }
 
@@ -66,9 +67,8 @@ async function prepareWorkingCopy(workdir: string, repository: Repository, store
   const local = await git.attempt(['config', '--file', join(gitFolder, 'config'), '--null', '--list']);
   const kept = (local.ok ? parseConfigList(local.output) : []).filter(([key]) => !key.toLowerCase().startsWith('remote.origin.'));
   rewriteLocalConfig(workdir, [...kept, ['remote.origin.url', repository.url], ['remote.origin.fetch', '+refs/heads/*:refs/remotes/origin/*']]);
-  await mkdir(join(gitFolder, 'objects', 'info'), { recursive: true });
-  await writeFile(join(gitFolder, 'objects', 'info', 'alternates'), `${join(store.path, 'objects')}\n`);
-  await writeFile(join(gitFolder, STORE_MARK), mark);
+  await writeInGitFolder(gitFolder, 'objects/info/alternates', `${join(store.path, 'objects')}\n`);
+  await writeInGitFolder(gitFolder, STORE_MARK, mark);
   // A merge left half done (the agent stopped in the middle of a batch deploy) would block checkout.
   if (existsSync(join(gitFolder, 'MERGE_HEAD'))) await git.run(['merge', '--abort'], 'merge --abort');
   return { git, store, firstCheckout: !checkedOutBefore };
@@ -100,10 +100,27 @@ function hasHead(gitFolder: string): boolean {
   return ref !== undefined && readRef(gitFolder, ref) !== null;
 }
 
-async function writeRef(workdir: string, ref: string, commit: string): Promise<void> {
-  const file = join(workdir, '.git', ref);
-  await mkdir(dirname(file), { recursive: true });
-  await writeFile(file, `${commit}\n`);
+function writeRef(workdir: string, ref: string, commit: string): Promise<void> {
+  return writeInGitFolder(join(workdir, '.git'), ref, `${commit}\n`);
+}
+
+/**
+ * Writes a file below `.git` that the slot's commands could have replaced by a link: a link or
+ * file standing where a folder or the file goes is removed first, so the write stays in `.git`.
+ */
+async function writeInGitFolder(gitFolder: string, relative: string, text: string): Promise<void> {
+  const parts = relative.split('/');
+  let folder = gitFolder;
+  for (const part of parts.slice(0, -1)) {
+    folder = join(folder, part);
+    const stat = await lstat(folder).catch(() => null);
+    if (stat?.isDirectory()) continue;
+    if (stat) await rm(folder, { force: true });
+    await mkdir(folder);
+  }
+  const file = join(folder, parts[parts.length - 1]);
+  await rm(file, { force: true, recursive: true });
+  await writeFile(file, text, { flag: 'wx' });
 }
 
 function readText(path: string): string | null {
