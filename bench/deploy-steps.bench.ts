@@ -106,8 +106,8 @@ async function main(): Promise<void> {
     let version = 0;
     const redeploy = async (): Promise<Timing> => {
       version += 1;
-      writeFileSync(join(repo, 'VERSION'), `v${version}\n`);
-      git(repo, ['commit', '--quiet', '-am', `v${version}`]);
+      writeFileSync(join(repo, 'VERSION'), `bench-${version}\n`);
+      git(repo, ['commit', '--quiet', '--allow-empty', '-am', `bench-${version}`]);
       return deployOnce(plane, slot);
     };
     await redeploy();
