@@ -1,16 +1,11 @@
 // The agent's own share of a deployment: from the `slot.deploy` command leaving the control plane to
 // its `result` arriving, minus the time the template's commands and health check take (from the
 // `startup` step to the `ready` step). Median of 20 deployments of a trivial app, after one warm-up.
-import { spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { FixtureControlPlane } from '../test/fixtures/control-plane';
-import { launchHeadlessAgent, type HeadlessAgent } from '../test/fixtures/headless-agent';
+import { pathToFileURL } from 'node:url';
+import type { FixtureControlPlane } from '../test/fixtures/control-plane';
+import { median, withDeployBench } from './deploy-fixture';
 
 const RUNS = 20;
-const SAMPLE_APP = fileURLToPath(new URL('../test/fixtures/sample-app', import.meta.url));
 
 interface Timing {
   total: number;
@@ -24,17 +19,6 @@ interface Timing {
   source: number;
   /** The `ready` step → the result. */
   finish: number;
-}
-
-function git(cwd: string, args: string[]): void {
-  const result = spawnSync('git', ['-c', 'user.name=Bench', '-c', 'user.email=bench@berth.invalid', '-c', 'commit.gpgSign=false', '-c', 'init.defaultBranch=main', ...args], { cwd, encoding: 'utf8' });
-  if (result.status !== 0) throw new Error(`git ${args.join(' ')} failed: ${result.stderr}`);
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
 }
 
 /** When the control plane received the first frame that matches. */
@@ -66,46 +50,28 @@ async function deployOnce(plane: FixtureControlPlane, slot: unknown): Promise<Ti
   };
 }
 
-async function main(): Promise<void> {
-  const temp = mkdtempSync(join(tmpdir(), 'berth-bench-deploy-'));
-  const repo = join(temp, 'app');
-  cpSync(SAMPLE_APP, repo, { recursive: true });
-  git(repo, ['init', '--quiet']);
-  git(repo, ['add', '--all']);
-  git(repo, ['commit', '--quiet', '-m', 'trivial app']);
-  const plane = await FixtureControlPlane.start({ apiKeys: ['bench-key'] });
-  let agent: HeadlessAgent | null = null;
-  try {
-    agent = launchHeadlessAgent(['run', '--storage', join(temp, 'storage'), '--server', plane.url, '--name', 'bench'], { env: { BERTH_API_KEY: 'bench-key' }, keyringDir: join(temp, 'keyring') });
-    await plane.waitForSession(0, 60_000);
-    const slot = {
-      id: 'slot_bench',
-      name: 'bench',
-      workspace: 'bench',
-      repository: { url: pathToFileURL(repo).href },
-      template: { startup: [{ type: 'node', name: 'web', arguments: "require(require('node:path').resolve('server.cjs'));", service: true }], stopGraceMs: 2_000 },
-      traffic: { mode: 'single', healthCheck: { path: '/healthz', timeoutMs: 30_000, intervalMs: 50 } },
-    };
-    await deployOnce(plane, slot);
-    const timings: Timing[] = [];
-    for (let run = 0; run < RUNS; run++) timings.push(await deployOnce(plane, slot));
-    const row = (label: string, pick: (timing: Timing) => number): string => {
-      const values = timings.map(pick);
-      return `${label.padEnd(44)} median ${median(values).toFixed(0).padStart(5)} ms   min ${Math.min(...values).toFixed(0).padStart(5)}   max ${Math.max(...values).toFixed(0).padStart(5)}`;
-    };
-    console.log(`slot.deploy of a trivial app (single mode, git source, health check), ${RUNS} runs after a warm-up:`);
-    console.log(row('command → result (total)', (timing) => timing.total));
-    console.log(row("template's commands and health check", (timing) => timing.template));
-    console.log(row('agent overhead (total minus template)', (timing) => timing.overhead));
-    console.log(row('  command → first step (spec stored, queued)', (timing) => timing.admission));
-    console.log(row('  stopping the running version', (timing) => timing.stop));
-    console.log(row('  source (fetch, checkout)', (timing) => timing.source));
-    console.log(row('  ready step → result', (timing) => timing.finish));
-  } finally {
-    await agent?.stop();
-    await plane.stop();
-    rmSync(temp, { recursive: true, force: true });
-  }
-}
-
-await main();
+await withDeployBench('berth-bench-deploy-', async ({ plane, repo }) => {
+  const slot = {
+    id: 'slot_bench',
+    name: 'bench',
+    workspace: 'bench',
+    repository: { url: pathToFileURL(repo).href },
+    template: { startup: [{ type: 'node', name: 'web', arguments: "require(require('node:path').resolve('server.cjs'));", service: true }], stopGraceMs: 2_000 },
+    traffic: { mode: 'single', healthCheck: { path: '/healthz', timeoutMs: 30_000, intervalMs: 50 } },
+  };
+  await deployOnce(plane, slot);
+  const timings: Timing[] = [];
+  for (let run = 0; run < RUNS; run++) timings.push(await deployOnce(plane, slot));
+  const row = (label: string, pick: (timing: Timing) => number): string => {
+    const values = timings.map(pick);
+    return `${label.padEnd(44)} median ${median(values).toFixed(0).padStart(5)} ms   min ${Math.min(...values).toFixed(0).padStart(5)}   max ${Math.max(...values).toFixed(0).padStart(5)}`;
+  };
+  console.log(`slot.deploy of a trivial app (single mode, git source, health check), ${RUNS} runs after a warm-up:`);
+  console.log(row('command → result (total)', (timing) => timing.total));
+  console.log(row("template's commands and health check", (timing) => timing.template));
+  console.log(row('agent overhead (total minus template)', (timing) => timing.overhead));
+  console.log(row('  command → first step (spec stored, queued)', (timing) => timing.admission));
+  console.log(row('  stopping the running version', (timing) => timing.stop));
+  console.log(row('  source (fetch, checkout)', (timing) => timing.source));
+  console.log(row('  ready step → result', (timing) => timing.finish));
+});

@@ -3,32 +3,19 @@
 // commit pushed before each run (git source, health check every 200 ms). Median of 10 after a
 // warm-up of both colors. The rows add up to the total; "agent's own" is what is left after git
 // and the app's own start (its spawn and the wait until it answers), the figure Berth can shrink.
-import { spawn, spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
 import { findFreePort } from '../agent-core/traffic';
-import { FixtureControlPlane } from '../test/fixtures/control-plane';
-import { launchHeadlessAgent, type HeadlessAgent } from '../test/fixtures/headless-agent';
+import type { FixtureControlPlane } from '../test/fixtures/control-plane';
+import { benchGit, median, withDeployBench } from './deploy-fixture';
 
 const RUNS = 10;
-const SAMPLE_APP = fileURLToPath(new URL('../test/fixtures/sample-app', import.meta.url));
 const STEPS = ['source', 'fetch', 'checkout', 'initial', 'startup', 'health', 'swap', 'ready'] as const;
 
 type Timing = Record<'total' | 'admission' | 'source' | 'git' | 'initial' | 'startup' | 'health' | 'swap' | 'finish' | 'own', number>;
-
-function git(cwd: string, args: string[]): void {
-  const result = spawnSync('git', ['-c', 'user.name=Bench', '-c', 'user.email=bench@berth.invalid', '-c', 'commit.gpgSign=false', '-c', 'init.defaultBranch=main', ...args], { cwd, encoding: 'utf8' });
-  if (result.status !== 0) throw new Error(`git ${args.join(' ')} failed: ${result.stderr}`);
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
-}
 
 async function deployOnce(plane: FixtureControlPlane, slot: unknown): Promise<Timing> {
   const sent = Date.now();
@@ -82,62 +69,44 @@ async function appAlone(port: number, cwd: string): Promise<number> {
   }
 }
 
-async function main(): Promise<void> {
-  const temp = mkdtempSync(join(tmpdir(), 'berth-bench-steps-'));
-  const repo = join(temp, 'app');
-  cpSync(SAMPLE_APP, repo, { recursive: true });
-  git(repo, ['init', '--quiet']);
-  git(repo, ['add', '--all']);
-  git(repo, ['commit', '--quiet', '-m', 'v0']);
-  const plane = await FixtureControlPlane.start({ apiKeys: ['bench-key'] });
-  let agent: HeadlessAgent | null = null;
-  try {
-    agent = launchHeadlessAgent(['run', '--storage', join(temp, 'storage'), '--server', plane.url, '--name', 'bench'], { env: { BERTH_API_KEY: 'bench-key' }, keyringDir: join(temp, 'keyring') });
-    await plane.waitForSession(0, 60_000);
-    const publicPort = await findFreePort({ range: [46000, 46999] });
-    const slot = {
-      id: 'slot_bench_steps',
-      name: 'bench-steps',
-      workspace: 'bench',
-      repository: { url: pathToFileURL(repo).href },
-      template: { startup: [{ type: 'node', name: 'web', arguments: "require(require('node:path').resolve('server.cjs'));", service: true }], stopGraceMs: 2_000 },
-      traffic: { mode: 'blue-green', publicPort, healthCheck: { path: '/healthz', timeoutMs: 30_000, intervalMs: 200 }, drainTimeoutMs: 2_000 },
-    };
-    let version = 0;
-    const redeploy = async (): Promise<Timing> => {
-      version += 1;
-      writeFileSync(join(repo, 'VERSION'), `bench-${version}\n`);
-      git(repo, ['commit', '--quiet', '--allow-empty', '-am', `bench-${version}`]);
-      return deployOnce(plane, slot);
-    };
-    await redeploy();
-    await redeploy();
-    const timings: Timing[] = [];
-    for (let run = 0; run < RUNS; run++) timings.push(await redeploy());
-    const alone = [];
-    for (let run = 0; run < 5; run++) alone.push(await appAlone(await findFreePort({ range: [47000, 47999] }), repo));
+await withDeployBench('berth-bench-steps-', async ({ plane, repo }) => {
+  const publicPort = await findFreePort({ range: [46000, 46999] });
+  const slot = {
+    id: 'slot_bench_steps',
+    name: 'bench-steps',
+    workspace: 'bench',
+    repository: { url: pathToFileURL(repo).href },
+    template: { startup: [{ type: 'node', name: 'web', arguments: "require(require('node:path').resolve('server.cjs'));", service: true }], stopGraceMs: 2_000 },
+    traffic: { mode: 'blue-green', publicPort, healthCheck: { path: '/healthz', timeoutMs: 30_000, intervalMs: 200 }, drainTimeoutMs: 2_000 },
+  };
+  let version = 0;
+  const redeploy = async (): Promise<Timing> => {
+    version += 1;
+    writeFileSync(join(repo, 'VERSION'), `bench-${version}\n`);
+    benchGit(repo, ['commit', '--quiet', '--allow-empty', '-am', `bench-${version}`]);
+    return deployOnce(plane, slot);
+  };
+  await redeploy();
+  await redeploy();
+  const timings: Timing[] = [];
+  for (let run = 0; run < RUNS; run++) timings.push(await redeploy());
+  const alone = [];
+  for (let run = 0; run < 5; run++) alone.push(await appAlone(await findFreePort({ range: [47000, 47999] }), repo));
 
-    const row = (label: string, pick: (timing: Timing) => number): string => {
-      const values = timings.map(pick);
-      return `${label.padEnd(52)} median ${median(values).toFixed(0).padStart(5)} ms   min ${Math.min(...values).toFixed(0).padStart(5)}   max ${Math.max(...values).toFixed(0).padStart(5)}`;
-    };
-    console.log(`blue-green redeploy of the sample app (git source, new commit each run, health check every 200 ms), median of ${RUNS}:`);
-    console.log(row('command → result (total)                  target ≤ 250', (t) => t.total));
-    console.log(row('  command → source step (stored, queued)', (t) => t.admission));
-    console.log(row('  source: git (fetch, checkout)          target ≤ 60', (t) => t.git));
-    console.log(row('  source: the rest', (t) => t.source));
-    console.log(row('  initial commands', (t) => t.initial));
-    console.log(row('  startup (spawning the service)', (t) => t.startup));
-    console.log(row('  health wait (until it answers)', (t) => t.health));
-    console.log(row('  swap (traffic to the new color)', (t) => t.swap));
-    console.log(row('  ready → result', (t) => t.finish));
-    console.log(row("agent's own (total − git − app start)     target ≤ 50", (t) => t.own));
-    console.log(`${'the sample app alone: spawn → listening'.padEnd(52)} median ${median(alone).toFixed(0).padStart(5)} ms`);
-  } finally {
-    await agent?.stop();
-    await plane.stop();
-    rmSync(temp, { recursive: true, force: true });
-  }
-}
-
-await main();
+  const row = (label: string, pick: (timing: Timing) => number): string => {
+    const values = timings.map(pick);
+    return `${label.padEnd(52)} median ${median(values).toFixed(0).padStart(5)} ms   min ${Math.min(...values).toFixed(0).padStart(5)}   max ${Math.max(...values).toFixed(0).padStart(5)}`;
+  };
+  console.log(`blue-green redeploy of the sample app (git source, new commit each run, health check every 200 ms), median of ${RUNS}:`);
+  console.log(row('command → result (total)                  target ≤ 250', (t) => t.total));
+  console.log(row('  command → source step (stored, queued)', (t) => t.admission));
+  console.log(row('  source: git (fetch, checkout)          target ≤ 60', (t) => t.git));
+  console.log(row('  source: the rest', (t) => t.source));
+  console.log(row('  initial commands', (t) => t.initial));
+  console.log(row('  startup (spawning the service)', (t) => t.startup));
+  console.log(row('  health wait (until it answers)', (t) => t.health));
+  console.log(row('  swap (traffic to the new color)', (t) => t.swap));
+  console.log(row('  ready → result', (t) => t.finish));
+  console.log(row("agent's own (total − git − app start)     target ≤ 50", (t) => t.own));
+  console.log(`${'the sample app alone: spawn → listening'.padEnd(52)} median ${median(alone).toFixed(0).padStart(5)} ms`);
+});
