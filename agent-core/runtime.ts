@@ -9,7 +9,7 @@ import { ApiKeyStore, KeychainSecretStore, SlotSpecVault, type SecretStore } fro
 import { adoptAgentUmask } from './runner';
 import { loadSettings, saveSettings, secureStorage, settingsPath, type Settings } from './settings';
 import { SlotManager } from './slots';
-import { openStore, type Store } from './store';
+import { lockStorage, openStore, type StorageLock, type Store } from './store';
 
 export interface RuntimeOptions {
   storagePath: string;
@@ -40,6 +40,7 @@ export class AgentRuntime {
   private constructor(
     readonly storagePath: string,
     readonly store: Store,
+    private readonly lock: StorageLock,
     private readonly overrides: Partial<Settings>,
     secretStore: SecretStore,
   ) {
@@ -82,20 +83,24 @@ export class AgentRuntime {
     // Everything the agent writes from here on is private to its user; slots keep the umask it started with.
     adoptAgentUmask();
     mkdirSync(options.storagePath, { recursive: true, mode: 0o700 });
-    // Script files hold expanded variables; a crash may have left some behind.
-    rmSync(join(options.storagePath, 'tmp', 'scripts'), { recursive: true, force: true });
-    const storageWarning = secureStorage(options.storagePath, { windowsAcl: options.storageAclManaged !== true });
-    loadSettings(options.storagePath);
-    const store = openStore(options.storagePath);
-    const runtime = new AgentRuntime(options.storagePath, store, { ...options.overrides }, options.secretStore ?? new KeychainSecretStore());
-    if (storageWarning !== null) runtime.events.warn(storageWarning);
+    // Before anything else touches the folder: a second agent must leave it as the first one has it.
+    const lock = lockStorage(options.storagePath);
+    let store: Store | null = null;
     try {
+      // Script files hold expanded variables; a crash may have left some behind.
+      rmSync(join(options.storagePath, 'tmp', 'scripts'), { recursive: true, force: true });
+      const storageWarning = secureStorage(options.storagePath, { windowsAcl: options.storageAclManaged !== true });
+      loadSettings(options.storagePath);
+      store = openStore(options.storagePath);
+      const runtime = new AgentRuntime(options.storagePath, store, lock, { ...options.overrides }, options.secretStore ?? new KeychainSecretStore());
+      if (storageWarning !== null) runtime.events.warn(storageWarning);
       await runtime.slots.load();
+      return runtime;
     } catch (error) {
-      store.close();
+      store?.close();
+      lock.release();
       throw error;
     }
-    return runtime;
   }
 
   get settings(): Settings {
@@ -153,6 +158,7 @@ export class AgentRuntime {
         await this.controlPlane.stop();
         this.alerts.stop();
         this.store.close();
+        this.lock.release();
       })();
     }
     return this.stopped;
