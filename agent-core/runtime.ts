@@ -9,7 +9,7 @@ import { ApiKeyStore, KeychainSecretStore, SlotSpecVault, type SecretStore } fro
 import { adoptAgentUmask } from './runner';
 import { loadSettings, saveSettings, secureStorage, settingsPath, type Settings } from './settings';
 import { SlotManager } from './slots';
-import { lockStorage, openStore, type StorageLock, type Store } from './store';
+import { lockStorage, openStore, StorageSpace, type StorageLock, type Store } from './store';
 
 export interface RuntimeOptions {
   storagePath: string;
@@ -34,6 +34,8 @@ export class AgentRuntime {
   readonly alerts: AlertMonitor;
   /** The control plane's API key, in the same secret store as the slots' secrets. */
   readonly apiKeys: ApiKeyStore;
+  /** Free space on the storage disk: the floor under which deployments are refused, the reserve for a full disk. */
+  readonly storage: StorageSpace;
   private settingsValue: Settings;
   private stopped: Promise<void> | null = null;
 
@@ -46,6 +48,7 @@ export class AgentRuntime {
   ) {
     this.settingsValue = { ...loadSettings(storagePath), ...overrides };
     this.apiKeys = new ApiKeyStore(secretStore);
+    this.storage = new StorageSpace(storagePath, { floorBytes: () => this.settingsValue.storageFloorBytes });
     const vault = new SlotSpecVault(store.slots, secretStore);
     this.slots = new SlotManager(
       {
@@ -55,6 +58,7 @@ export class AgentRuntime {
         sources: createSourcePreparer({ storagePath, store, sourceRoots: () => this.settingsValue.sourceRoots }),
         colorPortRange: () => this.settingsValue.colorPortRange,
         publicHost: () => this.settingsValue.publicHost,
+        storage: this.storage,
       },
       vault,
       this.events,
@@ -66,10 +70,12 @@ export class AgentRuntime {
       slots: this.slots,
       settings: () => this.settingsValue,
       apiKey: this.apiKeys,
+      onDiskFull: () => this.storage.diskFull(),
     });
     this.alerts = new AlertMonitor({
       events: this.events,
       storagePath,
+      storage: this.storage,
       hostName: () => this.settingsValue.name,
       webhookUrl: () => this.settingsValue.alertWebhookUrl,
       slotLabel: (slotId) => {
@@ -137,6 +143,7 @@ export class AgentRuntime {
   /** Brings back the slots that were running when the agent last stopped or crashed. */
   async start(): Promise<void> {
     this.events.info(`agent '${this.settingsValue.name}' started; storage at ${this.storagePath}`);
+    this.storage.start();
     this.alerts.start();
     watchFile(settingsPath(this.storagePath), { interval: 2_000, persistent: false }, () => this.reloadSettings());
     await this.controlPlane.start();
@@ -157,6 +164,7 @@ export class AgentRuntime {
         // After the slots: the results of the commands their shutdown cancelled still go out.
         await this.controlPlane.stop();
         this.alerts.stop();
+        this.storage.stop();
         this.store.close();
         this.lock.release();
       })();
