@@ -123,7 +123,8 @@ export class SlotController {
     return this.queue.enqueue({
       id: jobId,
       label: 'deployment',
-      run: (signal) => {
+      // async: a refusal (or a full database) must reject the job, not throw out of the queue's pump.
+      run: async (signal) => {
         this.context.storage?.assertRoomForDeployment();
         const deployment = this.records.create({
           source: request.source,

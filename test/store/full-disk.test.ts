@@ -1,0 +1,129 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BUILT_AGENT, startAgentProcess, type AgentProcess } from '../fixtures/agent-process';
+import { gitSampleSlot, sampleAppOrigin, stopAgent, withBuildStep } from '../fixtures/connected-agent';
+import { FixtureControlPlane, type Frame } from '../fixtures/control-plane';
+import type { GitOrigin } from '../fixtures/git-origin';
+import { httpRequest } from '../fixtures/http-request';
+import { makeTempDir } from '../fixtures/temp-dir';
+import { waitFor } from '../fixtures/wait';
+
+const DISK_MB = 60;
+// Prints 90 MB in 64 KB writes, waiting for the terminal to take each one.
+const NOISY_BUILD = `const chunk = ('x'.repeat(1023) + '\\n').repeat(64); let left = 90 * 16;
+function more() { while (left-- > 0) { if (!process.stdout.write(chunk)) { process.stdout.once('drain', more); return; } } }
+more();`;
+
+/** A small real disk for the storage folder: a tmpfs, which only root may mount. */
+function mountSmallDisk(path: string): string | null {
+  mkdirSync(path, { recursive: true });
+  const mounted = spawnSync('mount', ['-t', 'tmpfs', '-o', `size=${DISK_MB}m`, 'tmpfs', path], { encoding: 'utf8' });
+  return mounted.status === 0 ? null : `cannot mount a ${DISK_MB} MB tmpfs here (${(mounted.stderr || mounted.error?.message || 'mount failed').trim()}); run the test as root on Linux`;
+}
+
+const folder = makeTempDir('berth-full-disk-');
+const storage = join(folder.path, 'storage');
+const cannotMount = process.platform === 'linux' ? mountSmallDisk(storage) : 'a tmpfs needs Linux';
+if (cannotMount !== null) folder.cleanup();
+
+describe.skipIf(cannotMount !== null)(`a full storage disk (${cannotMount ?? 'tmpfs mounted'})`, () => {
+  let plane: FixtureControlPlane;
+  let agent: AgentProcess;
+  let origin: GitOrigin;
+  let publicPort: number;
+
+  beforeAll(async () => {
+    if (!existsSync(BUILT_AGENT)) throw new Error(`${BUILT_AGENT} is missing: run 'npm run build' first`);
+    plane = await FixtureControlPlane.start();
+    origin = sampleAppOrigin('v1');
+    publicPort = 20_000 + (process.pid % 20_000);
+    const env: NodeJS.ProcessEnv = { ...process.env, BERTH_API_KEY: 'test-key' };
+    agent = startAgentProcess(['run', '--storage', storage, '--server', plane.url, '--name', 'full-disk'], env, { built: true });
+    await plane.waitForSession(0, 60_000);
+  }, 90_000);
+
+  afterAll(async () => {
+    if (agent) await stopAgent(agent);
+    await plane?.stop();
+    origin?.cleanup();
+    if (cannotMount === null) {
+      // Lazily, if something still has a file open there: the mount goes away once it is closed.
+      if (spawnSync('umount', [storage]).status !== 0) execFileSync('umount', ['-l', storage]);
+    }
+    folder.cleanup();
+  }, 60_000);
+
+  it('fails only the deployment that filled it, keeps the live slot serving and the agent up, loses no message, and deploys again once space is freed', async () => {
+    const live = gitSampleSlot(origin, {
+      id: 'slot_live',
+      name: 'live',
+      traffic: { mode: 'blue-green', publicPort, healthCheck: { path: '/healthz', timeoutMs: 30_000, intervalMs: 100 }, drainTimeoutMs: 1_000 },
+    });
+    const first = await plane.waitForResult(plane.command('slot.deploy', { slot: live, source: { kind: 'git', branch: 'main' } }), 120_000);
+    expect(first.ok, JSON.stringify(first.error)).toBe(true);
+
+    // Requests to the live slot all through what follows.
+    let served = 0;
+    const failures: string[] = [];
+    let polling = true;
+    const poller = (async () => {
+      while (polling) {
+        try {
+          const answer = await httpRequest(`http://127.0.0.1:${publicPort}/`, { timeoutMs: 5_000 });
+          if (answer.status === 200) served += 1;
+          else failures.push(`HTTP ${answer.status}: ${answer.body}`);
+        } catch (error) {
+          failures.push((error as Error).message);
+        }
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+    })();
+
+    const noisy = withBuildStep(gitSampleSlot(origin, { id: 'slot_noisy', name: 'noisy' }), NOISY_BUILD);
+    const filled = await plane.waitForResult(plane.command('slot.deploy', { slot: noisy, source: { kind: 'git', branch: 'main' } }), 180_000);
+    expect(filled.ok).toBe(false);
+    expect(filled.error.code).toBe('STORAGE_FULL');
+    expect(filled.error.message).toMatch(new RegExp(`^the storage disk is full: .* free at ${storage}; free space or move the storage folder$`));
+    expect(filled.data).toMatchObject({ status: 'failed', error: filled.error.message });
+
+    const logDir = join(storage, 'logs', 'slot_noisy');
+    const log = readFileSync(join(logDir, readdirSync(logDir)[0]!), 'utf8');
+    expect(log).toContain('output dropped: the disk is full');
+    expect(log).toContain('deployment failed: the storage disk is full');
+
+    // Under the floor now: a new deployment is refused before it starts.
+    const refused = await plane.waitForResult(plane.command('slot.deploy', { slot: noisy, source: { kind: 'git', branch: 'main' } }), 60_000);
+    expect(refused.ok).toBe(false);
+    expect(refused.error.code).toBe('STORAGE_FULL');
+    expect(refused.error.message).toContain('no new deployment while the storage disk is under its floor');
+
+    const servedWhileFull = served;
+    await waitFor(() => served > servedWhileFull + 20, 'the live slot answering after the disk filled');
+    polling = false;
+    await poller;
+    expect(failures).toEqual([]);
+    expect(agent.child.exitCode).toBeNull();
+    expect(agent.output()).not.toMatch(/SqliteError|Uncaught|unhandled/i);
+
+    // Every reliable message reached the control plane, in order, with no seq missing.
+    await waitFor(() => plane.data.ackedSeq === Math.max(...plane.storedSeqs()), 'every message stored and acked', { timeoutMs: 30_000 });
+    const seqs = plane.storedSeqs();
+    expect(seqs).toEqual(seqs.map((_, index) => index + 1));
+    expect(plane.data.outOfOrder).toEqual([]);
+    const updates = plane.storedMessages().filter((frame: Frame) => frame.type === 'deployment.update' && frame.slotId === 'slot_noisy');
+    expect(updates.at(-1)).toMatchObject({ status: 'failed', error: filled.error.message });
+
+    // The person frees space; the next deployment works without restarting the agent.
+    rmSync(logDir, { recursive: true, force: true });
+    const quiet = withBuildStep(gitSampleSlot(origin, { id: 'slot_noisy', name: 'noisy' }), "console.log('a quiet build')");
+    const again = await plane
+      .waitForResult(plane.command('slot.deploy', { slot: quiet, source: { kind: 'git', branch: 'main' } }), 120_000)
+      .catch((error: Error) => {
+        throw new Error(`${error.message}\n--- agent output:\n${agent.output().slice(-6000)}`);
+      });
+    expect(again.ok, JSON.stringify(again.error)).toBe(true);
+    expect(agent.child.exitCode).toBeNull();
+  }, 600_000);
+});
