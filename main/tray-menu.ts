@@ -64,6 +64,7 @@ function connectionItems(view: DesktopView, actions: TrayActions): MenuItemConst
     { label: where, enabled: false },
     { label: label[connection.status], enabled: false },
     { label: 'Retry now', enabled: canRetry, click: () => actions.retryConnection() },
+    ...(view.state.storage.low ? [{ label: 'Disk full: new deployments are refused', enabled: false }] : []),
   ];
 }
 

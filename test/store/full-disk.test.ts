@@ -1,13 +1,13 @@
-import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { findFreePort } from '../../agent-core/traffic';
 import { BUILT_AGENT, startAgentProcess, type AgentProcess } from '../fixtures/agent-process';
 import { gitSampleSlot, sampleAppOrigin, stopAgent, withBuildStep } from '../fixtures/connected-agent';
 import { FixtureControlPlane, type Frame } from '../fixtures/control-plane';
 import type { GitOrigin } from '../fixtures/git-origin';
 import { httpRequest } from '../fixtures/http-request';
-import { makeTempDir } from '../fixtures/temp-dir';
+import { mountSmallDisk } from '../fixtures/small-disk';
 import { waitFor } from '../fixtures/wait';
 
 const DISK_MB = 60;
@@ -16,19 +16,11 @@ const NOISY_BUILD = `const chunk = ('x'.repeat(1023) + '\\n').repeat(64); let le
 function more() { while (left-- > 0) { if (!process.stdout.write(chunk)) { process.stdout.once('drain', more); return; } } }
 more();`;
 
-/** A small real disk for the storage folder: a tmpfs, which only root may mount. */
-function mountSmallDisk(path: string): string | null {
-  mkdirSync(path, { recursive: true });
-  const mounted = spawnSync('mount', ['-t', 'tmpfs', '-o', `size=${DISK_MB}m`, 'tmpfs', path], { encoding: 'utf8' });
-  return mounted.status === 0 ? null : `cannot mount a ${DISK_MB} MB tmpfs here (${(mounted.stderr || mounted.error?.message || 'mount failed').trim()}); run the test as root on Linux`;
-}
+const disk = mountSmallDisk(DISK_MB);
+const cannotMount = typeof disk === 'string' ? disk : null;
+const storage = typeof disk === 'string' ? '' : join(disk.path, 'storage');
 
-const folder = makeTempDir('berth-full-disk-');
-const storage = join(folder.path, 'storage');
-const cannotMount = process.platform === 'linux' ? mountSmallDisk(storage) : 'a tmpfs needs Linux';
-if (cannotMount !== null) folder.cleanup();
-
-describe.skipIf(cannotMount !== null)(`a full storage disk (${cannotMount ?? 'tmpfs mounted'})`, () => {
+describe.skipIf(cannotMount !== null)(cannotMount === null ? 'a full storage disk' : `a full storage disk (skipped: ${cannotMount})`, () => {
   let plane: FixtureControlPlane;
   let agent: AgentProcess;
   let origin: GitOrigin;
@@ -38,7 +30,7 @@ describe.skipIf(cannotMount !== null)(`a full storage disk (${cannotMount ?? 'tm
     if (!existsSync(BUILT_AGENT)) throw new Error(`${BUILT_AGENT} is missing: run 'npm run build' first`);
     plane = await FixtureControlPlane.start();
     origin = sampleAppOrigin('v1');
-    publicPort = 20_000 + (process.pid % 20_000);
+    publicPort = await findFreePort({ range: [20_000, 40_000] });
     const env: NodeJS.ProcessEnv = { ...process.env, BERTH_API_KEY: 'test-key' };
     agent = startAgentProcess(['run', '--storage', storage, '--server', plane.url, '--name', 'full-disk'], env, { built: true });
     await plane.waitForSession(0, 60_000);
@@ -48,11 +40,7 @@ describe.skipIf(cannotMount !== null)(`a full storage disk (${cannotMount ?? 'tm
     if (agent) await stopAgent(agent);
     await plane?.stop();
     origin?.cleanup();
-    if (cannotMount === null) {
-      // Lazily, if something still has a file open there: the mount goes away once it is closed.
-      if (spawnSync('umount', [storage]).status !== 0) execFileSync('umount', ['-l', storage]);
-    }
-    folder.cleanup();
+    if (typeof disk !== 'string') disk.remove();
   }, 60_000);
 
   it('fails only the deployment that filled it, keeps the live slot serving and the agent up, loses no message, and deploys again once space is freed', async () => {

@@ -1,0 +1,49 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { DeploymentOutput, LogFile } from '../../agent-core/logs';
+import { mountSmallDisk } from '../fixtures/small-disk';
+import { waitFor } from '../fixtures/wait';
+
+const disk = mountSmallDisk(2);
+const skipped = typeof disk === 'string' ? disk : null;
+
+describe.skipIf(skipped !== null)(skipped === null ? 'a log on a full disk' : `a log on a full disk (skipped: ${skipped})`, () => {
+  const small = disk as Exclude<typeof disk, string>;
+  afterAll(() => small.remove());
+
+  it('drops output while the disk is full, says so once, and writes again with a marker when there is room', async () => {
+    const path = join(small.path, 'logs', 'slot_1', 'dep_1.log');
+    const fullErrors: unknown[] = [];
+    const log = await LogFile.open(path, { onDiskFull: (error) => fullErrors.push(error) });
+    log.append('before\r\n');
+    await waitFor(async () => (await readFile(path, 'utf8')).includes('before'), 'the first line on the disk');
+    small.fill();
+    for (let index = 0; index < 50; index++) log.append(`${'x'.repeat(2_000)} lost line ${index}\r\n`);
+    await waitFor(() => fullErrors.length > 0, 'the log to find the disk full');
+    for (let index = 0; index < 50; index++) log.append(`${'y'.repeat(2_000)} lost again ${index}\r\n`);
+    small.free();
+    log.append('after\r\n');
+    await log.close();
+
+    expect(fullErrors).toHaveLength(1);
+    expect((fullErrors[0] as NodeJS.ErrnoException).code).toBe('ENOSPC');
+    const text = await readFile(path, 'utf8');
+    expect(text.startsWith('before\r\n')).toBe(true);
+    expect(text).toMatch(/\[berth\] output dropped: the disk is full \(.+ not written here\)\r\n(y{2000} lost again \d+\r\n)*after\r\n$/);
+  });
+
+  it('aborts its deployment with the storage-full error, naming the free space and the folder', async () => {
+    const output = await DeploymentOutput.open({ storagePath: small.path, slotId: 'slot_2', deploymentId: 'dep_2', secrets: [] });
+    small.fill();
+    try {
+      for (let index = 0; index < 200; index++) output.write(`${'z'.repeat(1_000)}\r\n`);
+      await waitFor(() => output.diskFull.aborted, 'the output to report the full disk');
+      expect(output.diskFull.reason).toMatchObject({ code: 'STORAGE_FULL' });
+      expect((output.diskFull.reason as Error).message).toMatch(new RegExp(`^the storage disk is full: .* free at ${small.path}; free space or move the storage folder$`));
+    } finally {
+      small.free();
+      await output.close();
+    }
+  });
+});
