@@ -2,8 +2,10 @@ import { existsSync, readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { lockStorage, StorageInUseError } from '../../agent-core/store';
+import { runAgentProcess } from '../../agent-core/utility';
 import { BUILT_AGENT, startAgentProcess, type AgentProcess } from '../fixtures/agent-process';
 import { cliEnv, runCli } from '../fixtures/berth-agent-cli';
+import { TestParentPort } from '../fixtures/parent-port';
 import { makeTempDir } from '../fixtures/temp-dir';
 
 const started: AgentProcess[] = [];
@@ -64,6 +66,27 @@ describe('storage lock', () => {
     const next = runAgent(path);
     await next.waitForOutput('ready', 60_000);
     expect(next.output()).not.toContain('another Berth agent');
+  }, 120_000);
+
+  it("lets the desktop app attach to the agent that holds the folder instead of starting a second one", async () => {
+    const path = storage();
+    const holder = runAgent(path);
+    await holder.waitForOutput('ready', 60_000);
+    const parent = new TestParentPort();
+    const lines: string[] = [];
+    // BERTH_API_KEY: the user's key is not read from a keychain this machine may not have.
+    const done = runAgentProcess(parent, ['--storage', path], { env: { ...process.env, BERTH_API_KEY: 'unused' }, log: (line) => lines.push(line) });
+    try {
+      expect(await parent.notice('ready')).toEqual({ type: 'ready', mode: 'attached' });
+      expect(lines.join('\n')).toContain(`another Berth agent (pid ${holder.child.pid}) is using ${path}`);
+      const state = await parent.connect().call('state.get');
+      expect(state.host.name).toBe('lock-test');
+    } finally {
+      parent.closeClients();
+      parent.send({ type: 'stop' });
+      await done;
+    }
+    expect(holder.child.exitCode).toBeNull();
   }, 120_000);
 
   it('is held by one process at a time and free again once released', () => {
