@@ -1,8 +1,8 @@
-import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findFreePort } from '../../agent-core/traffic';
-import { BUILT_AGENT, startAgentProcess, type AgentProcess } from '../fixtures/agent-process';
+import { ensureAgentBuilt, startAgentProcess, type AgentProcess } from '../fixtures/agent-process';
 import { gitSampleSlot, sampleAppOrigin, stopAgent, withBuildStep } from '../fixtures/connected-agent';
 import { FixtureControlPlane, type Frame } from '../fixtures/control-plane';
 import type { GitOrigin } from '../fixtures/git-origin';
@@ -27,14 +27,14 @@ describe.skipIf(cannotMount !== null)(cannotMount === null ? 'a full storage dis
   let publicPort: number;
 
   beforeAll(async () => {
-    if (!existsSync(BUILT_AGENT)) throw new Error(`${BUILT_AGENT} is missing: run 'npm run build' first`);
+    ensureAgentBuilt();
     plane = await FixtureControlPlane.start();
     origin = sampleAppOrigin('v1');
     publicPort = await findFreePort({ range: [20_000, 40_000] });
     const env: NodeJS.ProcessEnv = { ...process.env, BERTH_API_KEY: 'test-key' };
     agent = startAgentProcess(['run', '--storage', storage, '--server', plane.url, '--name', 'full-disk'], env, { built: true });
     await plane.waitForSession(0, 60_000);
-  }, 90_000);
+  }, 300_000);
 
   afterAll(async () => {
     if (agent) await stopAgent(agent);

@@ -1,9 +1,9 @@
-import { existsSync, readdirSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { lockStorage, StorageInUseError } from '../../agent-core/store';
 import { runAgentProcess } from '../../agent-core/utility';
-import { BUILT_AGENT, startAgentProcess, type AgentProcess } from '../fixtures/agent-process';
+import { ensureAgentBuilt, startAgentProcess, type AgentProcess } from '../fixtures/agent-process';
 import { cliEnv, runCli } from '../fixtures/berth-agent-cli';
 import { TestParentPort } from '../fixtures/parent-port';
 import { makeTempDir } from '../fixtures/temp-dir';
@@ -23,9 +23,7 @@ function runAgent(path: string): AgentProcess {
   return agent;
 }
 
-beforeAll(() => {
-  if (!existsSync(BUILT_AGENT)) throw new Error(`${BUILT_AGENT} is missing: run 'npm run build' first`);
-});
+beforeAll(() => ensureAgentBuilt(), 300_000);
 
 afterEach(async () => {
   for (const agent of started.splice(0)) {
