@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { connectToAgent } from '../../agent-core/cli/local-api-connection';
 import { findFreePort } from '../../agent-core/traffic';
 import { ensureAgentBuilt, startAgentProcess, type AgentProcess } from '../fixtures/agent-process';
 import { gitSampleSlot, sampleAppOrigin, stopAgent, withBuildStep } from '../fixtures/connected-agent';
@@ -87,6 +88,14 @@ describe.skipIf(cannotMount !== null)(cannotMount === null ? 'a full storage dis
     expect(refused.error.code).toBe('STORAGE_FULL');
     expect(refused.error.message).toContain('no new deployment while the storage disk is under its floor');
 
+    // The window and the tray show it: the state the local API sends says the disk is low.
+    const window = await connectToAgent(storage);
+    try {
+      expect((await window.call('state.get')).storage).toMatchObject({ low: true, message: expect.stringContaining(storage) });
+    } finally {
+      window.close();
+    }
+
     const servedWhileFull = served;
     await waitFor(() => served > servedWhileFull + 20, 'the live slot answering after the disk filled');
     polling = false;
@@ -94,6 +103,7 @@ describe.skipIf(cannotMount !== null)(cannotMount === null ? 'a full storage dis
     expect(failures).toEqual([]);
     expect(agent.child.exitCode).toBeNull();
     expect(agent.output()).not.toMatch(/SqliteError|Uncaught|unhandled/i);
+    expect(agent.output()).not.toContain('could not record an event for the control plane');
 
     // Every reliable message reached the control plane, in order, with no seq missing.
     await waitFor(() => plane.data.ackedSeq === Math.max(...plane.storedSeqs()), 'every message stored and acked', { timeoutMs: 30_000 });
@@ -113,5 +123,11 @@ describe.skipIf(cannotMount !== null)(cannotMount === null ? 'a full storage dis
       });
     expect(again.ok, JSON.stringify(again.error)).toBe(true);
     expect(agent.child.exitCode).toBeNull();
+    const after = await connectToAgent(storage);
+    try {
+      expect((await after.call('state.get')).storage).toMatchObject({ low: false, message: null });
+    } finally {
+      after.close();
+    }
   }, 600_000);
 });
