@@ -25,9 +25,14 @@ export function defaultFloorBytes(totalBytes: number): number {
 const FULL_CODES = new Set(['ENOSPC', 'EDQUOT', 'SQLITE_FULL']);
 const FULL_TEXT = /ENOSPC|No space left on device|database or disk is full|Disk quota exceeded|There is not enough space on the disk/i;
 
+// Errors of the agent's own work (git, snapshots) whose text may carry a tool's "no space" message.
+// A slot's own command failing for want of space (COMMAND_FAILED) may be about another disk (its
+// /tmp, say): its last lines tell the person, and a storage disk that did fill is caught by the log.
+const OWN_WORK_CODES = new Set(['SOURCE_FAILED', 'INTERNAL']);
+
 /** True when `error` (or, for a tool that only prints, its message) says the disk is full. */
 export function isDiskFull(error: unknown): boolean {
-  if (error instanceof BerthError) return error.code === 'STORAGE_FULL' || FULL_TEXT.test(error.message);
+  if (error instanceof BerthError) return error.code === 'STORAGE_FULL' || (OWN_WORK_CODES.has(error.code) && FULL_TEXT.test(error.message));
   const code = (error as { code?: unknown } | null)?.code;
   if (typeof code === 'string' && FULL_CODES.has(code)) return true;
   return error instanceof Error && FULL_TEXT.test(error.message);
