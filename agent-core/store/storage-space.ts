@@ -84,7 +84,8 @@ export class StorageSpace extends EventEmitter<{ change: [StorageState] }> {
       this.takeReserve();
       if (!this.reserveHeld) free = 0;
     }
-    const low = free < floor;
+    // Some room above the floor before the alarm ends, so that a disk hovering at the floor does not flap.
+    const low = free < (this.state.low ? floor + Math.max(this.reserveBytes, floor / 20) : floor);
     this.set({ low, freeBytes: Math.max(0, free), floorBytes: floor, message: low ? lowMessage(this.storagePath, Math.max(0, free), floor) : null });
     return this.current;
   }
