@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectToAgent } from '../../agent-core/cli/local-api-connection';
 import { findFreePort } from '../../agent-core/traffic';
-import { ensureAgentBuilt, startAgentProcess, type AgentProcess } from '../fixtures/agent-process';
+import { startAgentProcess, type AgentProcess } from '../fixtures/agent-process';
+import { ensureAgentBuilt } from '../fixtures/built-agent';
 import { gitSampleSlot, sampleAppOrigin, stopAgent, withBuildStep } from '../fixtures/connected-agent';
 import { FixtureControlPlane, type Frame } from '../fixtures/control-plane';
 import type { GitOrigin } from '../fixtures/git-origin';
@@ -33,7 +34,7 @@ describe.skipIf(cannotMount !== null)(cannotMount === null ? 'a full storage dis
     origin = sampleAppOrigin('v1');
     publicPort = await findFreePort({ range: [20_000, 40_000] });
     const env: NodeJS.ProcessEnv = { ...process.env, BERTH_API_KEY: 'test-key' };
-    agent = startAgentProcess(['run', '--storage', storage, '--server', plane.url, '--name', 'full-disk'], env, { built: true });
+    agent = startAgentProcess(['run', '--storage', storage, '--server', plane.url, '--name', 'full-disk'], env);
     await plane.waitForSession(0, 60_000);
   }, 300_000);
 

@@ -3,7 +3,8 @@ import { dirname, join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { lockStorage, StorageInUseError } from '../../agent-core/store';
 import { runAgentProcess } from '../../agent-core/utility';
-import { ensureAgentBuilt, startAgentProcess, type AgentProcess } from '../fixtures/agent-process';
+import { startAgentProcess, type AgentProcess } from '../fixtures/agent-process';
+import { ensureAgentBuilt } from '../fixtures/built-agent';
 import { cliEnv, runCli } from '../fixtures/berth-agent-cli';
 import { TestParentPort } from '../fixtures/parent-port';
 import { makeTempDir } from '../fixtures/temp-dir';
@@ -18,7 +19,7 @@ function storage(): string {
 }
 
 function runAgent(path: string): AgentProcess {
-  const agent = startAgentProcess(['run', '--storage', path, '--name', 'lock-test'], cliEnv(), { built: true });
+  const agent = startAgentProcess(['run', '--storage', path, '--name', 'lock-test'], cliEnv());
   started.push(agent);
   return agent;
 }
