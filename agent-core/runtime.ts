@@ -9,7 +9,7 @@ import { ApiKeyStore, KeychainSecretStore, SlotSpecVault, type SecretStore } fro
 import { adoptAgentUmask } from './runner';
 import { loadSettings, saveSettings, secureStorage, settingsPath, type Settings } from './settings';
 import { SlotManager } from './slots';
-import { openStore, type Store } from './store';
+import { lockStorage, openStore, StorageSpace, type StorageLock, type Store } from './store';
 
 export interface RuntimeOptions {
   storagePath: string;
@@ -34,17 +34,21 @@ export class AgentRuntime {
   readonly alerts: AlertMonitor;
   /** The control plane's API key, in the same secret store as the slots' secrets. */
   readonly apiKeys: ApiKeyStore;
+  /** Free space on the storage disk: the floor under which deployments are refused, the reserve for a full disk. */
+  readonly storage: StorageSpace;
   private settingsValue: Settings;
   private stopped: Promise<void> | null = null;
 
   private constructor(
     readonly storagePath: string,
     readonly store: Store,
+    private readonly lock: StorageLock,
     private readonly overrides: Partial<Settings>,
     secretStore: SecretStore,
   ) {
     this.settingsValue = { ...loadSettings(storagePath), ...overrides };
     this.apiKeys = new ApiKeyStore(secretStore);
+    this.storage = new StorageSpace(storagePath, { floorBytes: () => this.settingsValue.storageFloorBytes });
     const vault = new SlotSpecVault(store.slots, secretStore);
     this.slots = new SlotManager(
       {
@@ -54,6 +58,7 @@ export class AgentRuntime {
         sources: createSourcePreparer({ storagePath, store, sourceRoots: () => this.settingsValue.sourceRoots }),
         colorPortRange: () => this.settingsValue.colorPortRange,
         publicHost: () => this.settingsValue.publicHost,
+        storage: this.storage,
       },
       vault,
       this.events,
@@ -65,10 +70,12 @@ export class AgentRuntime {
       slots: this.slots,
       settings: () => this.settingsValue,
       apiKey: this.apiKeys,
+      onDiskFull: () => this.storage.diskFull(),
     });
     this.alerts = new AlertMonitor({
       events: this.events,
       storagePath,
+      storage: this.storage,
       hostName: () => this.settingsValue.name,
       webhookUrl: () => this.settingsValue.alertWebhookUrl,
       slotLabel: (slotId) => {
@@ -82,20 +89,24 @@ export class AgentRuntime {
     // Everything the agent writes from here on is private to its user; slots keep the umask it started with.
     adoptAgentUmask();
     mkdirSync(options.storagePath, { recursive: true, mode: 0o700 });
-    // Script files hold expanded variables; a crash may have left some behind.
-    rmSync(join(options.storagePath, 'tmp', 'scripts'), { recursive: true, force: true });
-    const storageWarning = secureStorage(options.storagePath, { windowsAcl: options.storageAclManaged !== true });
-    loadSettings(options.storagePath);
-    const store = openStore(options.storagePath);
-    const runtime = new AgentRuntime(options.storagePath, store, { ...options.overrides }, options.secretStore ?? new KeychainSecretStore());
-    if (storageWarning !== null) runtime.events.warn(storageWarning);
+    // Before anything else touches the folder: a second agent must leave it as the first one has it.
+    const lock = lockStorage(options.storagePath);
+    let store: Store | null = null;
     try {
+      // Script files hold expanded variables; a crash may have left some behind.
+      rmSync(join(options.storagePath, 'tmp', 'scripts'), { recursive: true, force: true });
+      const storageWarning = secureStorage(options.storagePath, { windowsAcl: options.storageAclManaged !== true });
+      loadSettings(options.storagePath);
+      store = openStore(options.storagePath);
+      const runtime = new AgentRuntime(options.storagePath, store, lock, { ...options.overrides }, options.secretStore ?? new KeychainSecretStore());
+      if (storageWarning !== null) runtime.events.warn(storageWarning);
       await runtime.slots.load();
+      return runtime;
     } catch (error) {
-      store.close();
+      store?.close();
+      lock.release();
       throw error;
     }
-    return runtime;
   }
 
   get settings(): Settings {
@@ -132,6 +143,7 @@ export class AgentRuntime {
   /** Brings back the slots that were running when the agent last stopped or crashed. */
   async start(): Promise<void> {
     this.events.info(`agent '${this.settingsValue.name}' started; storage at ${this.storagePath}`);
+    this.storage.start();
     this.alerts.start();
     watchFile(settingsPath(this.storagePath), { interval: 2_000, persistent: false }, () => this.reloadSettings());
     await this.controlPlane.start();
@@ -152,7 +164,9 @@ export class AgentRuntime {
         // After the slots: the results of the commands their shutdown cancelled still go out.
         await this.controlPlane.stop();
         this.alerts.stop();
+        this.storage.stop();
         this.store.close();
+        this.lock.release();
       })();
     }
     return this.stopped;

@@ -42,7 +42,8 @@ export function trayTooltip(view: DesktopView): string {
   const parts = order.filter((status) => counts.has(status)).map((status) => `${counts.get(status)} ${status === 'available' ? 'stopped' : status}`);
   const slots = statuses.length === 0 ? 'no slots' : `${statuses.length} slot${statuses.length === 1 ? '' : 's'}: ${parts.join(', ')}`;
   const service = view.mode === 'service' ? ' (service)' : '';
-  return `Berth${service} — ${CONNECTION_WORDS[view.state.connection.status] ?? view.state.connection.status} · ${slots}`;
+  const disk = view.state.storage.low ? ' · disk full: deployments refused' : '';
+  return `Berth${service} — ${CONNECTION_WORDS[view.state.connection.status] ?? view.state.connection.status} · ${slots}${disk}`;
 }
 
 /** Electron picks tray-<state>@2x.png beside it on high-density screens. */

@@ -49,7 +49,7 @@ function connectionItems(view: DesktopView, actions: TrayActions): MenuItemConst
   if (view.agent !== 'ready' || view.state === null) return [{ label: 'Agent starting…', enabled: false }];
   if (!view.live) return [{ label: 'Reconnecting to the agent…', enabled: false }];
   const { connection } = view.state;
-  const where = view.mode === 'service' ? 'Agent: Windows service' : 'Agent: in this app';
+  const where = { service: 'Agent: Windows service', attached: 'Agent: another process (berth-agent run)', embedded: 'Agent: in this app' }[view.mode];
   const label: Record<typeof connection.status, string> = {
     online: 'Control plane: online',
     disabled: 'Control plane: not set up',
@@ -64,6 +64,7 @@ function connectionItems(view: DesktopView, actions: TrayActions): MenuItemConst
     { label: where, enabled: false },
     { label: label[connection.status], enabled: false },
     { label: 'Retry now', enabled: canRetry, click: () => actions.retryConnection() },
+    ...(view.state.storage.low ? [{ label: 'Disk full: new deployments are refused', enabled: false }] : []),
   ];
 }
 

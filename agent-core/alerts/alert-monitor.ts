@@ -1,13 +1,11 @@
 import { EventEmitter } from 'node:events';
-import { freeBytes } from '../connection/host-status';
 import type { AgentEvents } from '../events';
 import type { Deployment, SlotStatus } from '../protocol';
+import type { StorageSpace, StorageState } from '../store';
 import type { Alert, AlertEvent } from './alert';
 import { WebhookSender } from './webhook-sender';
 
-export const LOW_STORAGE_BYTES = 5 * 1024 ** 3;
 export const FAILURES_IN_A_ROW = 3;
-const STORAGE_CHECK_MS = 10 * 60_000;
 const REMEMBERED_DEPLOYMENTS = 1_000;
 
 export interface AlertMonitorOptions {
@@ -19,8 +17,8 @@ export interface AlertMonitorOptions {
   webhookUrl(): string | null;
   /** `workspace/name` of a slot, or null when the host does not know it. */
   slotLabel(slotId: string): string | null;
-  /** Free bytes on the storage path's file system; injectable for tests. */
-  freeBytes?(path: string): Promise<number>;
+  /** The storage disk's free space: an alert when it goes under the floor, another when it is back. */
+  storage: Pick<StorageSpace, 'on' | 'off' | 'check'>;
   sender?: WebhookSender;
 }
 
@@ -37,7 +35,7 @@ export class AlertMonitor extends EventEmitter<{ alert: [Alert] }> {
   private readonly failuresInARow = new Map<string, number>();
   private readonly slotInError = new Set<string>();
   private storageLow = false;
-  private timer: NodeJS.Timeout | null = null;
+  private readonly onStorage = (state: StorageState): void => this.storageChanged(state);
   private readonly onDeployment = (deployment: Deployment): void => this.deploymentChanged(deployment);
   private readonly onStatus = (status: SlotStatus): void => this.statusChanged(status);
 
@@ -54,32 +52,22 @@ export class AlertMonitor extends EventEmitter<{ alert: [Alert] }> {
   start(): void {
     this.options.events.on('deployment.update', this.onDeployment);
     this.options.events.on('slot.status', this.onStatus);
-    this.timer = setInterval(() => void this.checkStorage(), STORAGE_CHECK_MS);
-    this.timer.unref();
-    void this.checkStorage();
+    this.options.storage.on('change', this.onStorage);
   }
 
   stop(): void {
     this.options.events.off('deployment.update', this.onDeployment);
     this.options.events.off('slot.status', this.onStatus);
-    if (this.timer) clearInterval(this.timer);
+    this.options.storage.off('change', this.onStorage);
     this.sender.stop();
   }
 
-  /** Checks free space now; also runs every 10 minutes and after each deployment. */
-  async checkStorage(): Promise<void> {
-    let free: number;
-    try {
-      free = await (this.options.freeBytes ?? freeBytes)(this.options.storagePath);
-    } catch {
-      return;
-    }
-    const low = free < LOW_STORAGE_BYTES;
-    if (low && !this.storageLow) {
-      const gb = (free / 1024 ** 3).toFixed(1);
-      this.raise('storage.low', null, null, `only ${gb} GB free on the disk holding ${this.options.storagePath}; deployments may fail. Free some space or delete old deployments`);
-    }
-    this.storageLow = low;
+  /** One alert when the disk goes under its floor (or fills), one more when the space is back. */
+  private storageChanged(state: StorageState): void {
+    if (state.low === this.storageLow) return;
+    this.storageLow = state.low;
+    if (state.low) this.raise('storage.low', null, null, state.message ?? `the disk holding ${this.options.storagePath} is low on space`);
+    else this.raise('storage.ok', null, null, `the disk holding ${this.options.storagePath} has room again; deployments can start`);
   }
 
   private deploymentChanged(deployment: Deployment): void {
@@ -99,7 +87,7 @@ export class AlertMonitor extends EventEmitter<{ alert: [Alert] }> {
         this.raise('deployments.failing', slot, deployment.id, `the last ${FAILURES_IN_A_ROW} deployments of ${slot ?? deployment.slotId} failed in a row`);
       }
     }
-    void this.checkStorage();
+    this.options.storage.check();
   }
 
   private statusChanged(status: SlotStatus): void {

@@ -38,6 +38,8 @@ export interface ControlPlaneOptions {
   apiKey: { read(): Promise<ApiKey | null> };
   version?: string;
   backoff?: Backoff;
+  /** A write found the storage disk full (the runtime gives back its reserved room). */
+  onDiskFull?(error: unknown): void;
 }
 
 /**
@@ -67,7 +69,7 @@ export class ControlPlaneClient {
   constructor(private readonly options: ControlPlaneOptions) {
     this.version = options.version ?? agentVersion();
     this.backoff = options.backoff ?? new Backoff();
-    this.outbox = new Outbox(options.store);
+    this.outbox = new Outbox(options.store, { onDiskFull: options.onDiskFull });
     this.logs = new LogSubscriptions(options.slots);
     const channel: LogChannel = {
       send: (frame, onWritten) => {

@@ -2,6 +2,7 @@ import type { AgentEvents } from '../events';
 import type { ApiKey } from '../secrets';
 import type { Settings } from '../settings';
 import type { SlotManager } from '../slots';
+import type { StorageSpace } from '../store';
 
 /** What the local API uses of the agent; AgentRuntime is one. */
 export interface LocalApiAgent {
@@ -9,6 +10,8 @@ export interface LocalApiAgent {
   readonly events: AgentEvents;
   readonly slots: SlotManager;
   readonly settings: Settings;
+  /** The storage disk's free space, for the notice the window and the tray show when it runs out. */
+  readonly storage: Pick<StorageSpace, 'current' | 'on' | 'off'>;
   updateSettings(changes: Partial<Settings>): Settings;
 }
 

@@ -1,6 +1,6 @@
 import { arch, hostname, platform } from 'node:os';
 import type { Deployment, SlotStatus } from '../protocol';
-import type { AgentState, SettingsView, SlotSummary, SlotView, StateDelta } from '../protocol/local-api';
+import type { AgentState, SettingsView, SlotSummary, SlotView, StateDelta, StorageView } from '../protocol/local-api';
 import type { SlotController } from '../slots';
 import { connectionView, type ConnectionControl } from './connection-control';
 import type { LocalApiAgent } from './local-api-agent';
@@ -27,6 +27,7 @@ export interface StateFeedOptions {
 export class StateFeed {
   private currentVersion = 0;
   private apiKey: ApiKeySource;
+  private storage: StorageView;
   private readonly listeners = new Set<DeltaListener>();
   private readonly unsubscribe: (() => void)[] = [];
 
@@ -36,6 +37,14 @@ export class StateFeed {
     const onStatus = (status: SlotStatus): void => this.publishSlot(status.slotId, status);
     const onDeployment = (deployment: Deployment): void => this.publish({ kind: 'deployment', deployment });
     const onRemoved = ({ slotId }: { slotId: string }): void => this.publish({ kind: 'slot.removed', slotId });
+    // Free space moves all the time; the state holds it as of the last change of `low`, so that a
+    // snapshot never differs from the deltas before it.
+    this.storage = options.agent.storage.current;
+    const onStorage = (storage: StorageView): void => {
+      this.storage = storage;
+      this.publish({ kind: 'storage', storage });
+    };
+    options.agent.storage.on('change', onStorage);
     events.on('slot.status', onStatus);
     events.on('deployment.update', onDeployment);
     events.on('slot.removed', onRemoved);
@@ -43,6 +52,7 @@ export class StateFeed {
       () => events.off('slot.status', onStatus),
       () => events.off('deployment.update', onDeployment),
       () => events.off('slot.removed', onRemoved),
+      () => options.agent.storage.off('change', onStorage),
       options.connection.onChange(() => this.publish({ kind: 'connection', connection: this.connectionView() })),
     );
   }
@@ -66,6 +76,7 @@ export class StateFeed {
       connection: this.connectionView(),
       settings: this.settingsView(),
       slots: agent.slots.list().map((controller) => this.slotView(controller)),
+      storage: this.storage,
     };
   }
 

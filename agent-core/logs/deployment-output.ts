@@ -1,5 +1,6 @@
 import type { OutputSink } from '../runner/output-sink';
 import { Redactor } from '../runner/redactor';
+import { storageFullError } from '../store/disk-space';
 import { LogFanout, type LogSubscriber, type LogSubscription, type SubscribeOptions } from './log-fanout';
 import { LogFile } from './log-file';
 import { followLog } from './log-follower';
@@ -35,12 +36,24 @@ export class DeploymentOutput implements OutputSink {
     private readonly redactor: Redactor,
     private readonly file: LogFile,
     private readonly fanout: LogFanout,
+    private readonly full: AbortController,
   ) {}
 
   static async open(options: DeploymentOutputOptions): Promise<DeploymentOutput> {
     const path = deploymentLogPath(options.storagePath, options.slotId, options.deploymentId);
-    const file = await LogFile.open(path, { maxBytes: options.maxBytes });
-    return new DeploymentOutput(new Redactor(options.secrets), file, new LogFanout(options.subscriberBufferBytes));
+    const full = new AbortController();
+    const onDiskFull = (): void => full.abort(storageFullError(options.storagePath));
+    const file = await LogFile.open(path, { maxBytes: options.maxBytes, onDiskFull });
+    return new DeploymentOutput(new Redactor(options.secrets), file, new LogFanout(options.subscriberBufferBytes), full);
+  }
+
+  /**
+   * Aborted, with the storage-full error as its reason, the first time the log could not be
+   * written because the disk is full: a deployment still coming up fails with it. Output goes on
+   * to live readers, and to the file again (after a marker) once there is room.
+   */
+  get diskFull(): AbortSignal {
+    return this.full.signal;
   }
 
   get path(): string {

@@ -1,6 +1,7 @@
-import { mkdir, open, rename, type FileHandle } from 'node:fs/promises';
+import { mkdir, open, rename, rm, type FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { BerthError } from '../protocol';
+import { isDiskFull } from '../store/disk-space';
 import { formatBytes } from './format-bytes';
 import { chooseRange, readKeptStart, sliceLog, type LogRange } from './log-range';
 import { readLogRange } from './log-reader';
@@ -26,6 +27,10 @@ function capMarker(keptFrom: number, maxBytes: number): string {
   return `[berth] ${formatBytes(keptFrom)} of earlier output dropped: log capped at ${formatBytes(maxBytes)}; what follows starts at byte ${keptFrom}\r\n`;
 }
 
+function diskFullMarker(droppedBytes: number): string {
+  return `\r\n[berth] output dropped: the disk is full (${formatBytes(droppedBytes)} not written)\r\n`;
+}
+
 function backlogMarker(droppedBytes: number): string {
   return `\r\n[berth] ${formatBytes(droppedBytes)} of output dropped here: the log file could not be written as fast as the command printed\r\n`;
 }
@@ -35,6 +40,11 @@ export interface LogFileOptions {
   maxBytes?: number;
   /** Output waiting to be written that may be held in memory before new output is dropped. */
   maxPendingBytes?: number;
+  /**
+   * A write found the disk full. The file stops there, as after any failed write, but its close
+   * does not fail for it: it ends the file with a marker saying that output was dropped.
+   */
+  onDiskFull?(error: unknown): void;
 }
 
 /** Text that went into the log at `offset` (a marker for output dropped before it may lead it). */
@@ -72,6 +82,7 @@ export class LogFile {
     private keptStart: number,
     private readonly maxBytes: number,
     private readonly maxPendingBytes: number,
+    private readonly onDiskFull: ((error: unknown) => void) | undefined,
   ) {
     this.logicalOffset = keptStart + fileBytes;
   }
@@ -79,7 +90,7 @@ export class LogFile {
   /** Opens (creating its folder) the log at `path` for appending; an existing log is continued. */
   static async open(
     path: string,
-    { maxBytes = DEFAULT_LOG_MAX_BYTES, maxPendingBytes = DEFAULT_MAX_PENDING_BYTES }: LogFileOptions = {},
+    { maxBytes = DEFAULT_LOG_MAX_BYTES, maxPendingBytes = DEFAULT_MAX_PENDING_BYTES, onDiskFull }: LogFileOptions = {},
   ): Promise<LogFile> {
     if (!(maxBytes >= MIN_LOG_MAX_BYTES)) {
       throw new BerthError('INTERNAL', `log cap of ${maxBytes} bytes is too small: it must be at least ${MIN_LOG_MAX_BYTES} bytes`);
@@ -87,7 +98,7 @@ export class LogFile {
     await mkdir(dirname(path), { recursive: true });
     const handle = await open(path, 'a+');
     const { size } = await handle.stat();
-    return new LogFile(path, handle, size, await readKeptStart(handle, size), maxBytes, maxPendingBytes);
+    return new LogFile(path, handle, size, await readKeptStart(handle, size), maxBytes, maxPendingBytes, onDiskFull);
   }
 
   /** A write failed: the file stops where it was (close reports why); live output goes on. */
@@ -209,12 +220,13 @@ export class LogFile {
     if (marker !== '' && this.failure === null) this.queue(marker, Buffer.byteLength(marker, 'utf8'));
     this.startDrain(true);
     if (this.draining !== null) await this.draining;
+    if (this.failure !== null && isDiskFull(this.failure)) await this.markDiskFull();
     try {
       await this.handle.close();
     } catch (error) {
       this.failure ??= error;
     }
-    if (this.failure !== null) {
+    if (this.failure !== null && !isDiskFull(this.failure)) {
       const reason = this.failure instanceof Error ? this.failure.message : String(this.failure);
       throw new BerthError('INTERNAL', `could not write the log ${this.path}: ${reason}`);
     }
@@ -244,14 +256,36 @@ export class LogFile {
         if (this.fileBytes + data.length > this.maxBytes) {
           await this.compact(data);
         } else {
-          await this.handle.write(data);
-          this.fileBytes += data.length;
+          await this.writeAll(data);
         }
       }
     } catch (error) {
       this.failure = error;
       this.pending = [];
       this.pendingBytes = 0;
+      if (isDiskFull(error)) this.onDiskFull?.(error);
+    }
+  }
+
+  /** A write to a nearly full disk may take only part of the data; the rest is written again (and fails for good). */
+  private async writeAll(data: Buffer): Promise<void> {
+    for (let offset = 0; offset < data.length; ) {
+      const { bytesWritten } = await this.handle.write(data, offset, data.length - offset);
+      offset += bytesWritten;
+      this.fileBytes += bytesWritten;
+    }
+  }
+
+  /**
+   * The last line of a log the disk could not take whole (written once the deployment has failed and
+   * the reserved room is back; if even that fails, the file ends where the disk filled).
+   */
+  private async markDiskFull(): Promise<void> {
+    const marker = Buffer.from(diskFullMarker(this.logicalOffset - (this.keptStart + this.fileBytes)), 'utf8');
+    try {
+      await this.handle.write(marker);
+    } catch {
+      // Still full.
     }
   }
 
@@ -278,9 +312,12 @@ export class LogFile {
     const temp = await open(next, 'w');
     try {
       await temp.writev([marker, ...parts]);
-    } finally {
+    } catch (error) {
       await temp.close();
+      await rm(next, { force: true });
+      throw error;
     }
+    await temp.close();
     await this.handle.close();
     await rename(next, this.path);
     this.handle = await open(this.path, 'a+');

@@ -13,6 +13,8 @@ export const ErrorCode = z.enum([
   'PATH_NOT_ALLOWED',
   'LOG_NOT_AVAILABLE',
   'CANCELLED',
+  /** The storage disk is full, or under the free-space floor that new deployments need. */
+  'STORAGE_FULL',
   'INTERNAL',
 ]);
 export type ErrorCode = z.infer<typeof ErrorCode>;
@@ -38,5 +40,10 @@ export class BerthError extends Error {
 export function toErrorInfo(error: unknown): ErrorInfo {
   if (error instanceof BerthError) return error.toInfo();
   const message = error instanceof Error ? error.message : String(error);
+  // Where no caller said which disk: a full disk is still the person's to fix, never INTERNAL.
+  const code = (error as { code?: unknown } | null)?.code;
+  if (code === 'ENOSPC' || code === 'SQLITE_FULL') {
+    return { code: 'STORAGE_FULL', message: `the storage disk is full (${message}); free space or move the storage folder` };
+  }
   return { code: 'INTERNAL', message };
 }

@@ -15,6 +15,8 @@ export const Settings = z.object({
   publicHost: z.string().default('0.0.0.0'),
   colorPortRange: z.tuple([z.number().int(), z.number().int()]).default([41000, 41999]),
   alertWebhookUrl: z.string().url().nullable().default(null),
+  /** Free space under which no new deployment starts; null: 1 GB or 5 % of the disk, whichever is smaller. */
+  storageFloorBytes: z.number().int().nonnegative().nullable().default(null),
 });
 export type Settings = z.infer<typeof Settings>;
 

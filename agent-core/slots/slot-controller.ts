@@ -10,7 +10,7 @@ import type { LogSubscription, LogText } from '../logs';
 import { BerthError, toErrorInfo, type Deployment, type DeploymentTrigger, type SlotSpec, type SlotState, type SlotStatus, type Source } from '../protocol';
 import { redactText } from '../runner';
 import { specSecrets } from '../secrets';
-import type { SlotOrigin, SlotRecord, Store } from '../store';
+import { asStorageError, isDiskFull, type SlotOrigin, type SlotRecord, type Store } from '../store';
 import { findFreePort } from '../traffic';
 import type { CopyName, Instance } from './instance';
 import { launchInstance } from './instance-launcher';
@@ -32,6 +32,8 @@ export interface SlotContext {
   sources: SourcePreparer;
   colorPortRange(): [number, number];
   publicHost(): string;
+  /** The storage disk's free space: refuses new deployments under the floor, gives back reserved room when a write finds it full. */
+  storage?: { assertRoomForDeployment(): void; diskFull(): void };
 }
 
 export interface DeployRequest {
@@ -121,7 +123,9 @@ export class SlotController {
     return this.queue.enqueue({
       id: jobId,
       label: 'deployment',
-      run: (signal) => {
+      // async: a refusal (or a full database) must reject the job, not throw out of the queue's pump.
+      run: async (signal) => {
+        this.context.storage?.assertRoomForDeployment();
         const deployment = this.records.create({
           source: request.source,
           trigger: request.trigger,
@@ -235,7 +239,7 @@ export class SlotController {
       events.emit('progress', { slotId: spec.id, deploymentId: deployment.id, commandId: job.request.commandId ?? null, step, message, ...extra });
     };
     const deadline = spec.template.deployTimeoutMs ?? DEFAULT_DEPLOY_TIMEOUT_MS;
-    const guarded = AbortSignal.any([signal, AbortSignal.timeout(deadline)]);
+    const guarded = AbortSignal.any([signal, AbortSignal.timeout(deadline), output.diskFull]);
     try {
       if (blueGreen) await this.traffic.listen(spec.traffic.publicPort!, this.context.publicHost());
       const copy = job.preferredCopy ?? (blueGreen ? this.instances.idleColor(store.deployments.production(spec.id)?.color ?? null) : 'single');
@@ -285,7 +289,10 @@ export class SlotController {
         signal: guarded,
         progress,
         onStarting: () => (deployment = this.records.update(deployment.id, { status: 'starting' })),
-        track: (process) => void trackProcess(this.context.store.processes, process, this.spec.id, deployment.id),
+        track: (process) =>
+          void trackProcess(this.context.store.processes, process, this.spec.id, deployment.id, (error) =>
+            this.context.events.warn(`could not record process ${process.pid} for cleanup after a crash: ${(error as Error).message}`, this.spec.id),
+          ),
         onServiceGaveUp: (label, exitCode, lastLines) => this.onServiceGaveUp(label, exitCode, lastLines),
         onStopped: () => this.logs.closed(deployment.id, output),
       });
@@ -299,8 +306,11 @@ export class SlotController {
       void this.logs.prune(this.instances.deploymentIds());
       return deployment;
     } catch (error) {
-      const timedOut = guarded.aborted && !signal.aborted;
-      const info = toErrorInfo(timedOut ? timeoutError(deadline) : error);
+      const timedOut = guarded.aborted && !signal.aborted && !output.diskFull.aborted;
+      // A full disk first gives back the reserved room, so that the failure itself can be recorded.
+      const cause: unknown = output.diskFull.aborted ? output.diskFull.reason : asStorageError(error, this.context.storagePath);
+      if (isDiskFull(cause)) this.context.storage?.diskFull();
+      const info = toErrorInfo(timedOut ? timeoutError(deadline) : cause);
       const message = redactText(info.message, specSecrets(spec));
       output.write(`\r\n\x1b[31m[berth] deployment failed: ${message}\x1b[0m\r\n`);
       await this.logs.close(deployment.id, output);

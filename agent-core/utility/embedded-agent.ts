@@ -2,6 +2,7 @@ import { agentVersion } from '../connection/agent-version';
 import { LocalApiServer, controlPlaneConnection, serveMessagePort } from '../local-api';
 import { AgentRuntime } from '../runtime';
 import { ApiKeyStore, KeychainSecretStore, type SecretStore } from '../secrets';
+import { guardAgainstDiskFull } from '../store';
 import { logAgentEvents } from './agent-log';
 import { receiveFromMain, tellMain, type ParentPortLike } from './parent-port';
 
@@ -21,6 +22,7 @@ export async function hostEmbeddedAgent(parent: ParentPortLike, options: Embedde
   const secrets = options.secretStore ?? new KeychainSecretStore();
   const runtime = await AgentRuntime.create({ storagePath: options.storagePath, secretStore: secrets });
   logAgentEvents(runtime.events, options.log);
+  const unguard = guardAgainstDiskFull({ onDiskFull: () => runtime.storage.diskFull(), warn: (message) => runtime.events.error(message) });
   const server = await LocalApiServer.create({
     agent: runtime,
     apiKeys: new ApiKeyStore(secrets),
@@ -53,8 +55,9 @@ export async function hostEmbeddedAgent(parent: ParentPortLike, options: Embedde
   } catch (error) {
     server.close();
     await runtime.stop();
+    unguard();
     throw error;
   }
   tellMain(parent, { type: 'ready', mode: 'embedded' });
-  return stopped;
+  return stopped.finally(unguard);
 }

@@ -13,6 +13,7 @@ import {
   wrapperFiles,
 } from '../service';
 import { defaultStoragePath } from '../settings';
+import { StorageInUseError } from '../store';
 import { hostEmbeddedAgent } from './embedded-agent';
 import { bridgeToService } from './service-bridge';
 import { receiveFromMain, tellMain, type ParentPortLike } from './parent-port';
@@ -41,7 +42,15 @@ export async function runAgentProcess(parent: ParentPortLike, argv: readonly str
     const storagePath = storageOf(task, env);
     switch (task.kind) {
       case 'embedded':
-        return await hostEmbeddedAgent(parent, { storagePath, secretStore: options.secretStore, log });
+        try {
+          return await hostEmbeddedAgent(parent, { storagePath, secretStore: options.secretStore, log });
+        } catch (error) {
+          if (!(error instanceof StorageInUseError)) throw error;
+          // `berth-agent run` holds the folder: the app shows and drives that agent instead of a second one.
+          log(`${error.message}; the app attaches to it`);
+          const userKeys = new ApiKeyStore(options.secretStore ?? new KeychainSecretStore(), env);
+          return await (await bridgeToService(parent, { accessPath: storagePath, userKeys, log, mode: 'attached' })).stopped;
+        }
       case 'service-client': {
         // The service's folders are per machine; the user's own storage path has no part here.
         const userKeys = new ApiKeyStore(options.secretStore ?? new KeychainSecretStore(), env);

@@ -1,6 +1,7 @@
 import { WebSocket } from 'ws';
 import { API_PATH, readLocalApiAccess, type ApiKeyAccess, type LocalApiAccess } from '../local-api';
 import { BerthError } from '../protocol';
+import type { AgentMode } from '../protocol/desktop';
 import { LocalApiClient, openWebSocketTransport, type MessagePortLike } from '../protocol/local-api';
 import { handOverApiKey, type HandoverOutcome } from '../service';
 import { receiveFromMain, tellMain, type ParentPortLike } from './parent-port';
@@ -67,7 +68,7 @@ export function relayPort(port: MessagePortLike, socket: WebSocket): void {
  */
 export async function bridgeToService(
   parent: ParentPortLike,
-  options: { accessPath: string; userKeys: Pick<ApiKeyAccess, 'read'>; log?: (line: string) => void },
+  options: { accessPath: string; userKeys: Pick<ApiKeyAccess, 'read'>; log?: (line: string) => void; mode?: AgentMode },
 ): Promise<{ handover: HandoverOutcome; stopped: Promise<void> }> {
   const log = options.log ?? ((line: string) => process.stdout.write(`${line}\n`));
   const client = new LocalApiClient(await openWebSocketTransport(openServiceSocket(options.accessPath)));
@@ -105,6 +106,6 @@ export async function bridgeToService(
     },
     log,
   );
-  tellMain(parent, { type: 'ready', mode: 'service' });
+  tellMain(parent, { type: 'ready', mode: options.mode ?? 'service' });
   return { handover: outcome, stopped };
 }

@@ -13,6 +13,7 @@ import { SetupPage } from './views/setup-page';
 import { SlotEditorPage } from './views/slot-editor-page';
 import { SlotPage } from './views/slot-page';
 import { SlotsPage } from './views/slots-page';
+import { StorageBanner } from './views/storage-banner';
 
 export function App() {
   const route = useUiStore((store) => store.route);
@@ -27,6 +28,7 @@ export function App() {
     <div className="app">
       <AppHeader />
       <LinkBanner />
+      <StorageBanner />
       <Notices />
       <main id="main" tabIndex={-1} aria-busy={!live} className={live ? undefined : 'is-stale'}>
         {hasState ? view : null}

@@ -5,6 +5,8 @@ import { AlertMonitor, WebhookSender, type Alert } from '../../agent-core/alerts
 import { Backoff } from '../../agent-core/connection';
 import { AgentEvents } from '../../agent-core/events';
 import type { Deployment, SlotStatus } from '../../agent-core/protocol';
+import { StorageSpace } from '../../agent-core/store';
+import { makeTempDir } from '../fixtures/temp-dir';
 import { waitFor } from '../fixtures/wait';
 
 interface Hook {
@@ -75,6 +77,8 @@ describe('alert monitor', () => {
   let events: AgentEvents;
   let monitor: AlertMonitor;
   let sender: WebhookSender;
+  let storage: StorageSpace;
+  let folder: ReturnType<typeof makeTempDir>;
   let free = 100 * 1024 ** 3;
   const seen: Alert[] = [];
   const gaveUp: string[] = [];
@@ -85,6 +89,9 @@ describe('alert monitor', () => {
     seen.length = 0;
     gaveUp.length = 0;
     free = 100 * 1024 ** 3;
+    folder = makeTempDir('berth-alerts-');
+    // The disk's free space is the test's to set; the floor is the default for a 100 GB disk (1 GB).
+    storage = new StorageSpace(folder.path, { floorBytes: () => null, reserveBytes: 4096, usage: () => ({ freeBytes: free, totalBytes: 100 * 1024 ** 3 }) });
     sender = new WebhookSender({ url: () => hook.url, onGaveUp: (_alert, reason) => gaveUp.push(reason), backoff: () => new Backoff({ baseMs: 10, capMs: 20 }) });
     monitor = new AlertMonitor({
       events,
@@ -92,7 +99,7 @@ describe('alert monitor', () => {
       hostName: () => 'deploy-01',
       webhookUrl: () => hook.url,
       slotLabel: () => 'acme-web/qa-1',
-      freeBytes: async () => free,
+      storage,
       sender,
     });
     monitor.on('alert', (alert) => seen.push(alert));
@@ -102,6 +109,7 @@ describe('alert monitor', () => {
   afterEach(async () => {
     monitor.stop();
     await hook.close();
+    folder.cleanup();
   });
 
   it('posts a failed deployment to the webhook with the host, slot, deployment and reason', async () => {
@@ -141,18 +149,28 @@ describe('alert monitor', () => {
     expect(hook.received[1]).toMatchObject({ slot: 'acme-web/qa-1', deployment: 'dep_live' });
   });
 
-  it('warns once when free space drops under 5 GB, and again only after it recovered', async () => {
-    free = 2 * 1024 ** 3;
-    await monitor.checkStorage();
-    await monitor.checkStorage();
+  it('warns once when free space drops under the floor, once when it is back, and again only after that', async () => {
+    storage.check();
+    free = 512 * 1024 ** 2;
+    storage.check();
+    storage.check();
     free = 50 * 1024 ** 3;
-    await monitor.checkStorage();
-    free = 1 * 1024 ** 3;
-    await monitor.checkStorage();
-    await waitFor(() => hook.received.length === 2, 'two POSTs');
-    expect(hook.received.map((alert) => alert.event)).toEqual(['storage.low', 'storage.low']);
+    storage.check();
+    free = 100 * 1024 ** 2;
+    storage.check();
+    await waitFor(() => hook.received.length === 3, 'three POSTs');
+    expect(hook.received.map((alert) => alert.event)).toEqual(['storage.low', 'storage.ok', 'storage.low']);
     expect(hook.received[0]).toMatchObject({ slot: null, deployment: null });
-    expect(hook.received[0]!.message).toContain('2.0 GB free');
+    expect(hook.received[0]!.message).toContain(`only 512 MB free on the disk holding ${folder.path}, under the floor of 1 GB`);
+  });
+
+  it('warns at once when a write finds the disk full, before any check', async () => {
+    storage.check();
+    storage.diskFull();
+    storage.diskFull();
+    await waitFor(() => hook.received.length === 1, 'one POST');
+    expect(hook.received[0]).toMatchObject({ event: 'storage.low' });
+    expect(hook.received[0]!.message).toContain(`the storage disk is full:`);
   });
 
   it('retries a webhook that fails, and gives up after the last attempt without holding anything up', async () => {

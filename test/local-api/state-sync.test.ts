@@ -20,6 +20,7 @@ function emptyState(version = 0): AgentState {
         deployments: [],
       },
     ],
+    storage: { low: false, freeBytes: 1024 ** 3, floorBytes: 512 * 1024 ** 2, message: null },
   };
 }
 

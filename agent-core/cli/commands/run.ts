@@ -6,6 +6,7 @@ import { controlPlaneConnection, startHeadlessLocalApi } from '../../local-api';
 import { BerthError } from '../../protocol';
 import { AgentRuntime } from '../../runtime';
 import { Settings, defaultStoragePath } from '../../settings';
+import { guardAgainstDiskFull } from '../../store';
 import { printAgentLog } from '../agent-log-printer';
 
 /** `berth-agent run`: the agent under plain Node, for servers, CI and machines without a desktop. */
@@ -34,6 +35,7 @@ export async function runAgent(argv: string[]): Promise<number> {
 
   const runtime = await AgentRuntime.create({ storagePath, overrides });
   printAgentLog(runtime.events, (line) => process.stdout.write(line), process.stdout.isTTY === true);
+  guardAgainstDiskFull({ onDiskFull: () => runtime.storage.diskFull(), warn: (message) => runtime.events.error(message) });
   const localApi = await startHeadlessLocalApi({
     agent: runtime,
     apiKeys: runtime.apiKeys,

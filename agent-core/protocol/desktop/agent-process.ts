@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
-/** How the desktop app reaches its agent: one it hosts itself, or the Windows service's. */
-export const AgentMode = z.enum(['embedded', 'service']);
+/** How the desktop app reaches its agent: one it hosts itself, the Windows service's, or another process's on the same storage folder (`berth-agent run`). */
+export const AgentMode = z.enum(['embedded', 'service', 'attached']);
 export type AgentMode = z.infer<typeof AgentMode>;
 
 /** What main sends the agent's utility process. A `connect` carries one MessagePort, served as a local-API client. */

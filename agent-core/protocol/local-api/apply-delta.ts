@@ -23,6 +23,8 @@ export function applyDelta(state: AgentState, version: number, delta: StateDelta
       return { ...state, version, connection: delta.connection };
     case 'settings':
       return { ...state, version, settings: delta.settings, host: { ...state.host, name: delta.settings.name } };
+    case 'storage':
+      return { ...state, version, storage: delta.storage };
   }
 }
 

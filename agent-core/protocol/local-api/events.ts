@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { Deployment } from '../deployment';
-import { AgentState, ConnectionView, SettingsView, SlotSummary } from './state';
+import { AgentState, ConnectionView, SettingsView, SlotSummary, StorageView } from './state';
 
 /** One change of the agent's state; applying every delta in version order keeps a copy equal to the agent's. */
 export const StateDelta = z.discriminatedUnion('kind', [
@@ -11,6 +11,8 @@ export const StateDelta = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('deployment'), deployment: Deployment }),
   z.object({ kind: z.literal('connection'), connection: ConnectionView }),
   z.object({ kind: z.literal('settings'), settings: SettingsView }),
+  /** The storage disk went under its floor or filled, or has room again. */
+  z.object({ kind: z.literal('storage'), storage: StorageView }),
 ]);
 export type StateDelta = z.infer<typeof StateDelta>;
 

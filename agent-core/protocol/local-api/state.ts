@@ -81,6 +81,16 @@ export const ConnectionView = z.object({
 });
 export type ConnectionView = z.infer<typeof ConnectionView>;
 
+/** The storage disk's free space; `low` under the floor (new deployments are refused) or after a write found it full. */
+export const StorageView = z.object({
+  low: z.boolean(),
+  freeBytes: z.number().nonnegative(),
+  floorBytes: z.number().nonnegative(),
+  /** What to tell the person while `low`, else null. */
+  message: z.string().nullable(),
+});
+export type StorageView = z.infer<typeof StorageView>;
+
 /** Everything the window shows, at one `version` of the agent's state. */
 export const AgentState = z.object({
   version: z.number().int().nonnegative(),
@@ -88,5 +98,6 @@ export const AgentState = z.object({
   connection: ConnectionView,
   settings: SettingsView,
   slots: z.array(SlotView),
+  storage: StorageView,
 });
 export type AgentState = z.infer<typeof AgentState>;
