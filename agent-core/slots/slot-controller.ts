@@ -105,7 +105,9 @@ export class SlotController {
   replaceSpec(spec: SlotSpec, saved: Promise<unknown> = Promise.resolve()): void {
     this.spec = spec;
     this.storing(saved);
-    this.setStatus(this.status.status, { url: spec.url ?? null, name: spec.name, workspace: spec.workspace });
+    // Only the names and the URL change, which the vault stores with the spec: the status row may not exist yet.
+    this.status = { ...this.status, url: spec.url ?? null, name: spec.name, workspace: spec.workspace, updatedAt: new Date().toISOString() };
+    this.context.events.emit('slot.status', this.statusSnapshot);
   }
 
   /** The spec is being stored: jobs queued from now on start once it is. */
@@ -120,13 +122,10 @@ export class SlotController {
       return Promise.reject(error);
     }
     return this.enqueue('deployment', job, (queued, signal) => {
-      const deployment = this.records.create({
-        source: request.source,
-        trigger: request.trigger,
-        commandId: queued.commandId,
-        note: request.note ?? null,
-        status: 'queued',
-      });
+      const deployment = this.records.create(
+        { source: request.source, trigger: request.trigger, commandId: queued.commandId, note: request.note ?? null, status: 'queued' },
+        queued.spec,
+      );
       return this.bringUp(queued, { deployment, request, prepareSource: true, promote: request.promote ?? true, fresh: true }, signal);
     });
   }

@@ -1,4 +1,5 @@
 import { assertDeploymentMove } from '../deployments/deployment-lifecycle';
+import { secretFreeSpec, specChanges } from '../deployments/spec-changes';
 import type { AgentEvents, ProgressEvent } from '../events';
 import { BerthError, type Deployment, type DeploymentTrigger, type SlotSpec } from '../protocol';
 import type { DeployLogEvent, NewDeployment, Store } from '../store';
@@ -16,8 +17,13 @@ export class SlotDeployments {
     private readonly spec: () => SlotSpec,
   ) {}
 
-  create(deployment: Omit<NewDeployment, 'slotId'>): Deployment {
-    return this.publish(this.store.deployments.insert({ ...deployment, slotId: this.spec().id }));
+  /** A new deployment with the secret-free spec it runs with, and what changed since the one before. */
+  create(deployment: Omit<NewDeployment, 'slotId' | 'specJson' | 'changes'>, spec: SlotSpec): Deployment {
+    const slotId = this.spec().id;
+    const stored = secretFreeSpec(spec);
+    const previous = this.store.deployments.lastSpecJson(slotId);
+    const changes = specChanges(previous === null ? null : (JSON.parse(previous) as SlotSpec), stored);
+    return this.publish(this.store.deployments.insert({ ...deployment, slotId, specJson: JSON.stringify(stored), changes }));
   }
 
   update(id: string, changes: DeploymentChanges): Deployment {

@@ -1,0 +1,127 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AgentProcess } from '../fixtures/agent-process';
+import { ensureAgentBuilt } from '../fixtures/built-agent';
+import { gitSampleSlot, sampleAppOrigin, startConnectedAgent, stopAgent, withBuildStep } from '../fixtures/connected-agent';
+import { FixtureControlPlane, type Frame } from '../fixtures/control-plane';
+import type { GitOrigin } from '../fixtures/git-origin';
+import { makeTempDir } from '../fixtures/temp-dir';
+import { waitFor } from '../fixtures/wait';
+
+/** Every byte of the agent's database files, as text: a secret must be in none of them. */
+function databaseBytes(storagePath: string): string {
+  return readdirSync(storagePath)
+    .filter((name) => name.startsWith('berth.db'))
+    .map((name) => readFileSync(join(storagePath, name)).toString('latin1'))
+    .join('');
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** A task that starts a child, writes both pids to `pidFile`, then works for 60 s. */
+function longTask(pidFile: string): string {
+  const path = JSON.stringify(pidFile);
+  return [
+    "const { spawn } = require('node:child_process');",
+    "const child = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60000)'], { stdio: 'ignore' });",
+    `require('node:fs').writeFileSync(${path}, process.pid + ' ' + child.pid);`,
+    "console.log('building for 60 s');",
+    'setTimeout(() => {}, 60000);',
+  ].join(' ');
+}
+
+describe('deploy commands on the built agent', () => {
+  let plane: FixtureControlPlane;
+  let storage: ReturnType<typeof makeTempDir>;
+  let origin: GitOrigin;
+  let agent: AgentProcess;
+
+  beforeAll(async () => {
+    ensureAgentBuilt();
+    plane = await FixtureControlPlane.start({ workspaceAllowlist: ['acme-web'] });
+    storage = makeTempDir('berth-deploy-commands-');
+    origin = sampleAppOrigin('v1');
+    agent = startConnectedAgent(plane, storage.path);
+    await plane.waitForSession();
+  }, 120_000);
+
+  afterAll(async () => {
+    await stopAgent(agent);
+    await plane.stop();
+    origin.cleanup();
+    storage.cleanup();
+  });
+
+  it('runs each of three deploys sent together with the template its own command carried', { timeout: 180_000 }, async () => {
+    const base = gitSampleSlot(origin, { id: 'slot_each', name: 'qa-each' });
+    base.template.variables = [{ name: 'ApiUrl' }, { name: 'DbPassword', secret: true }];
+    const markers = ['MARKER-ALPHA', 'MARKER-BRAVO', 'MARKER-CHARLIE'];
+    const commandIds = markers.map((marker, index) => {
+      const slot = withBuildStep(base, `console.log(${JSON.stringify(marker)})`, 'mark');
+      slot.variables = { ApiUrl: `https://api-${index}.example`, DbPassword: `sekrit-pass-${index}` };
+      return plane.command('slot.deploy', { slot, source: { kind: 'git', branch: 'main' } });
+    });
+    const results: Frame[] = [];
+    for (const commandId of commandIds) results.push(await plane.waitForResult(commandId, 150_000));
+    for (const [index, result] of results.entries()) {
+      expect(result.ok, plane.describeCommand(commandIds[index]!) + agent.output()).toBe(true);
+      const log = await plane.waitForResult(plane.command('slot.logs', { slotId: 'slot_each', deploymentId: result.data.id }));
+      const others = markers.filter((_, other) => other !== index);
+      expect(log.data.text).toContain(markers[index]);
+      for (const other of others) expect(log.data.text).not.toContain(other);
+    }
+    // Each deployment keeps the secret-free spec it ran with and shows what changed since the one before.
+    const second = results[1]!.data as { changes: { field: string; before: string | null; after: string | null }[] };
+    expect(second.changes).toEqual(
+      expect.arrayContaining([
+        { field: 'template.startup[0].arguments', before: expect.stringContaining('MARKER-ALPHA'), after: expect.stringContaining('MARKER-BRAVO') },
+        { field: 'variables.ApiUrl', before: '"https://api-0.example"', after: '"https://api-1.example"' },
+      ]),
+    );
+    expect(second.changes.map((change) => change.field)).not.toContain('variables.DbPassword');
+    expect(JSON.stringify(results)).not.toContain('sekrit-pass');
+    expect(databaseBytes(storage.path)).not.toContain('sekrit-pass');
+  });
+
+  it('stops a slot during a 60 s task within seconds: the task and its child are gone, the deployment CANCELLED by the stop', { timeout: 120_000 }, async () => {
+    const pidFile = join(storage.path, 'stop-task.pids');
+    const slot = withBuildStep(gitSampleSlot(origin, { id: 'slot_stop', name: 'qa-stop' }), longTask(pidFile));
+    const deploy = plane.command('slot.deploy', { slot, source: { kind: 'git', branch: 'main' } });
+    await waitFor(() => existsSync(pidFile) && readFileSync(pidFile, 'utf8').includes(' '), 'the 60 s task to start', { timeoutMs: 60_000 });
+    const pids = readFileSync(pidFile, 'utf8').trim().split(' ').map(Number);
+    const sentAt = Date.now();
+    const stop = plane.command('slot.stop', { slot });
+    const stopped = await plane.waitForResult(stop, 30_000);
+    const tookMs = Date.now() - sentAt;
+    expect(stopped.ok, plane.describeCommand(stop) + agent.output()).toBe(true);
+    expect(tookMs).toBeLessThan(10_000);
+    const cancelled = await plane.waitForResult(deploy);
+    expect(cancelled).toMatchObject({ ok: false, error: { code: 'CANCELLED', message: expect.stringContaining(`cancelled by slot.stop (${stop})`) } });
+    expect(cancelled.data).toMatchObject({ status: 'failed', error: expect.stringContaining('slot.stop') });
+    await waitFor(() => pids.every((pid) => !alive(pid)), 'the task and its child to be gone', { timeoutMs: 10_000 });
+  });
+
+  it('removes a slot during a 60 s task within seconds, cancelling the deployment by the removal', { timeout: 120_000 }, async () => {
+    const pidFile = join(storage.path, 'remove-task.pids');
+    const slot = withBuildStep(gitSampleSlot(origin, { id: 'slot_remove', name: 'qa-remove' }), longTask(pidFile));
+    const deploy = plane.command('slot.deploy', { slot, source: { kind: 'git', branch: 'main' } });
+    await waitFor(() => existsSync(pidFile) && readFileSync(pidFile, 'utf8').includes(' '), 'the 60 s task to start', { timeoutMs: 60_000 });
+    const pids = readFileSync(pidFile, 'utf8').trim().split(' ').map(Number);
+    const sentAt = Date.now();
+    const remove = plane.command('slot.remove', { slotId: 'slot_remove' });
+    const removed = await plane.waitForResult(remove, 30_000);
+    expect(removed.ok, plane.describeCommand(remove) + agent.output()).toBe(true);
+    expect(Date.now() - sentAt).toBeLessThan(10_000);
+    const cancelled = await plane.waitForResult(deploy);
+    expect(cancelled).toMatchObject({ ok: false, error: { code: 'CANCELLED', message: expect.stringContaining(`cancelled by slot.remove (${remove})`) } });
+    await waitFor(() => pids.every((pid) => !alive(pid)), 'the task and its child to be gone', { timeoutMs: 10_000 });
+  });
+});
