@@ -42,7 +42,7 @@ export interface RunPlan {
   fresh: boolean;
 }
 
-/** The parts of its slot a deployment works with, and the four things it tells the slot. */
+/** The parts of its slot a deployment works with, and what it tells the slot. */
 export interface DeploymentSlot {
   storagePath: string;
   store: Store;
@@ -63,6 +63,8 @@ export interface DeploymentSlot {
   failed(message: string): void;
   /** A service of a running instance stopped for good under the restart policy. */
   serviceGaveUp(deploymentId: string, spec: SlotSpec, message: string): void;
+  /** Runs work from a callback (a process exit, a timer) so that a throw is logged and never ends the agent. */
+  guard(what: string, work: () => unknown): void;
 }
 
 /**
@@ -125,7 +127,7 @@ export class DeploymentRun {
         signal: guarded,
         progress: (step, message) => this.progress(step, message),
         onStarting: () => this.move('starting'),
-        track: (process) => void trackProcess(slot.store.processes, process, spec.id, this.deployment.id),
+        track: (process) => slot.guard(`recording process ${process.pid}`, () => trackProcess(slot.store.processes, process, spec.id, this.deployment.id, slot.guard)),
         onServiceGaveUp: (message) => slot.serviceGaveUp(this.deployment.id, spec, message),
         onStopped: () => slot.logs.closed(this.deployment.id, this.output!),
       });

@@ -66,7 +66,8 @@ export class SlotController {
       stopCopy: (copy) => this.stopInstance(copy),
       arrived: (instance, deployment, promote) => (promote ? this.goLive(instance, deployment) : this.keepPreview(deployment)),
       failed: (message) => this.setStatus(this.instances.live ? 'running' : 'error', { error: message }),
-      serviceGaveUp: (deploymentId, spec, message) => this.serviceGaveUp(deploymentId, spec, message),
+      serviceGaveUp: (deploymentId, spec, message) => this.guard('handling a service that stays down', () => this.serviceGaveUp(deploymentId, spec, message)),
+      guard: (what, work) => this.guard(what, work),
     };
     this.status = {
       slotId: spec.id,
@@ -248,8 +249,9 @@ export class SlotController {
     this.watchLive(instance);
     if (previous) {
       const stopOld = (): Promise<void> => this.retire(previous);
-      if (previousTarget) void this.traffic.drainThenStop(previousTarget, previous.spec.traffic.drainTimeoutMs, stopOld);
-      else void stopOld();
+      this.guard(`stopping the old instance of deployment ${previous.deploymentId}`, () =>
+        previousTarget ? this.traffic.drainThenStop(previousTarget, previous.spec.traffic.drainTimeoutMs, stopOld) : stopOld(),
+      );
     }
     this.setStatus('running', {
       liveColor: instance.copy === 'single' ? null : instance.copy,
@@ -271,16 +273,18 @@ export class SlotController {
     if (traffic.mode !== 'blue-green' && traffic.publicPort === undefined && !traffic.healthCheck.path) return;
     const color = instance.copy === 'single' ? '' : ` (${instance.copy})`;
     instance.startWatch(traffic.healthCheck.path, traffic.healthCheck.expectStatus, traffic.healthCheck.watchIntervalMs, {
-      onUnhealthy: (reason) => {
-        const message = `the live instance${color} stopped answering its health check: ${reason}; its service is being restarted`;
-        this.context.events.error(message, this.spec.id);
-        if (this.instances.live === instance) this.setStatus('error', { error: message });
-        void instance.recycle();
-      },
-      onRecovered: () => {
-        this.context.events.info(`the live instance${color} is healthy again`, this.spec.id);
-        if (this.instances.live === instance && this.status.status === 'error') this.setStatus('running', { error: null });
-      },
+      onUnhealthy: (reason) =>
+        this.guard('restarting the live instance', () => {
+          const message = `the live instance${color} stopped answering its health check: ${reason}; its service is being restarted`;
+          this.context.events.error(message, this.spec.id);
+          if (this.instances.live === instance) this.setStatus('error', { error: message });
+          return instance.recycle();
+        }),
+      onRecovered: () =>
+        this.guard('reporting the live instance healthy again', () => {
+          this.context.events.info(`the live instance${color} is healthy again`, this.spec.id);
+          if (this.instances.live === instance && this.status.status === 'error') this.setStatus('running', { error: null });
+        }),
     });
   }
 
@@ -338,7 +342,12 @@ export class SlotController {
     events.error(`deployment ${deploymentId}: ${message}`, spec.id);
     if (deployment?.status === 'ready') this.records.update(deploymentId, { status: 'failed', error: message });
     const instance = this.instances.withDeployment(deploymentId);
-    if (instance) void this.stopInstance(instance.copy);
+    if (instance) this.guard(`stopping the failed deployment ${deploymentId}`, () => this.stopInstance(instance.copy));
+  }
+
+  /** Work a callback started (a process exit, a timer): a throw is logged for this slot, never the end of the agent. */
+  private guard(what: string, work: () => unknown): void {
+    this.context.events.guard(`slot '${this.spec.name}': ${what}`, work, undefined, this.spec.id);
   }
 
   private setStatus(status: SlotState, changes: Partial<Omit<SlotStatus, 'status' | 'slotId'>>): void {

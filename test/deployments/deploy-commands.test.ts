@@ -1,6 +1,7 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { findFreePort } from '../../agent-core/traffic';
 import type { AgentProcess } from '../fixtures/agent-process';
 import { ensureAgentBuilt } from '../fixtures/built-agent';
 import { gitSampleSlot, sampleAppOrigin, startConnectedAgent, stopAgent, withBuildStep } from '../fixtures/connected-agent';
@@ -123,5 +124,43 @@ describe('deploy commands on the built agent', () => {
     const cancelled = await plane.waitForResult(deploy);
     expect(cancelled).toMatchObject({ ok: false, error: { code: 'CANCELLED', message: expect.stringContaining(`cancelled by slot.remove (${remove})`) } });
     await waitFor(() => pids.every((pid) => !alive(pid)), 'the task and its child to be gone', { timeoutMs: 10_000 });
+  });
+
+  it('fails a crashing preview on its own: the slot keeps running on its live color, which serves every request', { timeout: 120_000 }, async () => {
+    const publicPort = await findFreePort({ range: [43000, 43999] });
+    const flag = join(storage.path, 'crash-preview');
+    const live = gitSampleSlot(origin, {
+      id: 'slot_preview',
+      name: 'qa-preview',
+      traffic: { mode: 'blue-green', publicPort, healthCheck: { path: '/healthz', timeoutMs: 20_000, intervalMs: 100 }, drainTimeoutMs: 1_000 },
+    });
+    const v1 = await plane.waitForResult(plane.command('slot.deploy', { slot: live, source: { kind: 'git', branch: 'main' } }));
+    expect(v1.ok, agent.output()).toBe(true);
+    // The preview's service dies as soon as the flag exists, and again at every restart.
+    const crashing = structuredClone(live);
+    crashing.template.startup = [
+      {
+        type: 'node',
+        name: 'web',
+        service: true,
+        arguments: `const fs = require('node:fs'); require(require('node:path').resolve('server.cjs')); setInterval(() => { if (fs.existsSync(${JSON.stringify(flag)})) process.exit(3); }, 100);`,
+      },
+    ];
+    const preview = await plane.waitForResult(plane.command('slot.deploy', { slot: crashing, source: { kind: 'git', branch: 'main' }, promote: false }));
+    expect(preview.ok, agent.output()).toBe(true);
+    writeFileSync(flag, '');
+    const failed = await waitFor(
+      () => plane.storedMessages().find((message) => message.type === 'deployment.update' && message.id === preview.data.id && message.status === 'failed'),
+      'the preview deployment to fail',
+      { timeoutMs: 60_000 },
+    );
+    expect(failed.error).toMatch(/service 'web' exited with code 3 and was restarted 3 times in 5 minutes; it stays down/);
+    const statuses = () => plane.storedMessages().filter((message) => message.type === 'slot.status' && message.slotId === 'slot_preview');
+    // The failed preview is stopped and leaves the slot's previews.
+    await waitFor(() => statuses().at(-1)?.previewDeploymentIds.length === 0, 'the failed preview to be stopped', { timeoutMs: 30_000 });
+    expect(statuses().map((status) => status.status)).not.toContain('error');
+    expect(statuses().at(-1)).toMatchObject({ status: 'running', productionDeploymentId: v1.data.id, error: null });
+    const answer = await fetch(`http://127.0.0.1:${publicPort}/`);
+    expect(answer.status).toBe(200);
   });
 });

@@ -7,6 +7,7 @@ import { BerthError } from '../../protocol';
 import { AgentRuntime } from '../../runtime';
 import { Settings, defaultStoragePath } from '../../settings';
 import { printAgentLog } from '../agent-log-printer';
+import { keepAgentAlive } from '../../events';
 
 /** `berth-agent run`: the agent under plain Node, for servers, CI and machines without a desktop. */
 export async function runAgent(argv: string[]): Promise<number> {
@@ -34,6 +35,7 @@ export async function runAgent(argv: string[]): Promise<number> {
 
   const runtime = await AgentRuntime.create({ storagePath, overrides });
   printAgentLog(runtime.events, (line) => process.stdout.write(line), process.stdout.isTTY === true);
+  keepAgentAlive(runtime.events);
   const localApi = await startHeadlessLocalApi({
     agent: runtime,
     apiKeys: runtime.apiKeys,
