@@ -232,7 +232,7 @@ function failureCause(error: unknown, signal: AbortSignal, guarded: AbortSignal,
 }
 
 /** The source that brings back exactly this deployment's version. */
-function reproducibleSource(deployment: Deployment): Source {
+export function reproducibleSource(deployment: Deployment): Source {
   if (deployment.contentHash) return { kind: 'snapshot', contentHash: deployment.contentHash };
   return deployment.source;
 }

@@ -1,4 +1,4 @@
-import { DeploymentRun, type DeployRequest, type DeploymentSlot, type RunPlan } from '../deployments/deployment-run';
+import { DeploymentRun, reproducibleSource, type DeployRequest, type DeploymentSlot, type RunPlan } from '../deployments/deployment-run';
 import type { SourcePreparer } from '../deployments/source-preparer';
 import type { AgentEvents } from '../events';
 import type { LogSubscription, LogText } from '../logs';
@@ -155,8 +155,18 @@ export class SlotController {
     return this.enqueue('stop', job, () => this.runStop(true));
   }
 
+  /**
+   * A running blue-green slot restarts with no gap: its production version is deployed anew on the
+   * idle color with the job's spec, health-checked and swapped in, and the old color drains; a failed
+   * health check leaves the old color serving. Single mode stops, then starts.
+   */
   restart(job: JobContext): Promise<SlotStatus> {
     return this.enqueue('restart', job, async (queued, signal) => {
+      const production = this.context.store.deployments.production(this.spec.id);
+      if (queued.spec.traffic.mode === 'blue-green' && this.instances.live !== null && production !== null) {
+        await this.restartOnIdleColor(queued, production, signal);
+        return this.statusSnapshot;
+      }
       await this.runStop(true);
       return this.runStart(queued, signal);
     });
@@ -286,6 +296,17 @@ export class SlotController {
           if (this.instances.live === instance && this.status.status === 'error') this.setStatus('running', { error: null });
         }),
     });
+  }
+
+  private restartOnIdleColor(job: SlotJob, production: Deployment, signal: AbortSignal): Promise<Deployment> {
+    const copy = this.copyHolding(production.id, job.spec);
+    const source = reproducibleSource(production);
+    const request: DeployRequest = { source, trigger: job.commandId === null ? 'local' : 'server', promote: true };
+    const deployment = this.records.create(
+      { source, trigger: request.trigger, commandId: job.commandId, note: `restart of ${production.id}`, status: 'queued' },
+      job.spec,
+    );
+    return this.bringUp(job, { deployment, request, prepareSource: copy === null, promote: true, preferredCopy: copy ?? undefined, fresh: true }, signal);
   }
 
   private async runStart(job: SlotJob, signal: AbortSignal): Promise<SlotStatus> {

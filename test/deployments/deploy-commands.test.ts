@@ -163,4 +163,67 @@ describe('deploy commands on the built agent', () => {
     const answer = await fetch(`http://127.0.0.1:${publicPort}/`);
     expect(answer.status).toBe(200);
   });
+
+  it('restarts a running blue-green slot with a changed variable under steady load, and no request fails', { timeout: 120_000 }, async () => {
+    const publicPort = await findFreePort({ range: [44000, 44999] });
+    const slot = gitSampleSlot(origin, {
+      id: 'slot_restart',
+      name: 'qa-restart',
+      traffic: { mode: 'blue-green', publicPort, healthCheck: { path: '/healthz', timeoutMs: 20_000, intervalMs: 100 }, drainTimeoutMs: 2_000 },
+    });
+    slot.template.variables = [{ name: 'Greeting' }];
+    slot.template.startup = [{ type: 'node', name: 'web', service: true, arguments: "console.log('greeting {Greeting}'); require(require('node:path').resolve('server.cjs'));" }];
+    slot.variables = { Greeting: 'hello-1' };
+    const first = await plane.waitForResult(plane.command('slot.deploy', { slot, source: { kind: 'git', branch: 'main' } }));
+    expect(first.ok, agent.output()).toBe(true);
+
+    let loading = true;
+    let answered = 0;
+    const failures: string[] = [];
+    const client = async (): Promise<void> => {
+      while (loading) {
+        try {
+          const response = await fetch(`http://127.0.0.1:${publicPort}/`);
+          await response.text();
+          if (response.status === 200) answered += 1;
+          else failures.push(`HTTP ${response.status}`);
+        } catch (error) {
+          failures.push((error as Error).message);
+        }
+      }
+    };
+    const clients = [client(), client(), client(), client()];
+    await waitFor(() => answered > 20, 'the load to run');
+    const restart = plane.command('slot.restart', { slot: { ...slot, variables: { Greeting: 'hello-2' } } });
+    const restarted = await plane.waitForResult(restart, 90_000);
+    const before = answered;
+    await waitFor(() => answered > before + 20, 'the load to go on after the restart');
+    loading = false;
+    await Promise.all(clients);
+
+    expect(restarted.ok, plane.describeCommand(restart) + agent.output()).toBe(true);
+    expect(failures).toEqual([]);
+    expect(restarted.data).toMatchObject({ status: 'running', liveColor: first.data.color === 'blue' ? 'green' : 'blue' });
+    const log = await plane.waitForResult(plane.command('slot.logs', { slotId: 'slot_restart', deploymentId: restarted.data.productionDeploymentId }));
+    expect(log.data.text).toContain('greeting hello-2');
+  });
+
+  it('keeps the old color serving when a blue-green restart fails its health check: HEALTH_CHECK_FAILED', { timeout: 120_000 }, async () => {
+    const publicPort = await findFreePort({ range: [45000, 45999] });
+    const slot = gitSampleSlot(origin, {
+      id: 'slot_restart_bad',
+      name: 'qa-restart-bad',
+      traffic: { mode: 'blue-green', publicPort, healthCheck: { path: '/healthz', timeoutMs: 3_000, intervalMs: 100 }, drainTimeoutMs: 1_000 },
+    });
+    const first = await plane.waitForResult(plane.command('slot.deploy', { slot, source: { kind: 'git', branch: 'main' } }));
+    expect(first.ok, agent.output()).toBe(true);
+    const broken = structuredClone(slot);
+    broken.template.startup = [{ type: 'node', name: 'web', service: true, arguments: "require('node:http').createServer((q, s) => { s.writeHead(500); s.end(); }).listen(Number(process.env.PORT), '127.0.0.1');" }];
+    const restart = plane.command('slot.restart', { slot: broken });
+    const result = await plane.waitForResult(restart, 60_000);
+    expect(result).toMatchObject({ ok: false, error: { code: 'HEALTH_CHECK_FAILED' } });
+    const answer = await fetch(`http://127.0.0.1:${publicPort}/`);
+    expect(answer.status).toBe(200);
+    expect(((await answer.json()) as { color: string }).color).toBe(first.data.color);
+  });
 });
