@@ -5,7 +5,7 @@ import { BerthError, toErrorInfo, type Deployment, type DeploymentState, type De
 import { redactText } from '../runner';
 import { specSecrets } from '../secrets';
 import type { Store } from '../store';
-import { findFreePort } from '../traffic';
+import { assertPortFree, findFreePort } from '../traffic';
 import type { CopyName, Instance } from '../slots/instance';
 import { launchInstance } from '../slots/instance-launcher';
 import { trackProcess } from '../slots/process-tracking';
@@ -55,6 +55,8 @@ export interface DeploymentSlot {
   publicHost(): string;
   /** The slot shows a deployment under way. */
   deploying(): void;
+  /** Stops both colors and closes the proxy: the slot leaves blue-green. */
+  leaveBlueGreen(): Promise<void>;
   /** Stops what runs in `copy`, so this deployment can use the working copy. */
   stopCopy(copy: CopyName): Promise<void>;
   /** The new instance is up: the slot makes it live (the swap) or keeps it as a preview. */
@@ -100,6 +102,7 @@ export class DeploymentRun {
     const guarded = AbortSignal.any([signal, AbortSignal.timeout(deadline)]);
     try {
       // 1. Where it runs: the idle color (after its drain) or the single working copy, and a port.
+      await this.switchMode(blueGreen);
       if (blueGreen) await slot.traffic.listen(spec.traffic.publicPort!, slot.publicHost());
       const copy = plan.preferredCopy ?? (blueGreen ? slot.instances.idleColor(slot.store.deployments.production(spec.id)?.color ?? null) : 'single');
       if (copy !== 'single') await slot.traffic.drained(copy);
@@ -113,7 +116,8 @@ export class DeploymentRun {
       }
       // 2. The code: checkout, batch merge or snapshot.
       if (plan.prepareSource) await this.prepareSource(copy, workdir, guarded);
-      // 3. The commands, the services and the health check.
+      // 3. The commands, the services and the health check, which only the new instance may answer.
+      if (!blueGreen && spec.traffic.publicPort !== undefined) await assertPortFree(port);
       this.move('building');
       const instance = await launchInstance({
         store: slot.store,
@@ -141,6 +145,21 @@ export class DeploymentRun {
       return this.deployment;
     } catch (error) {
       throw await this.fail(failureCause(error, signal, guarded, deadline));
+    }
+  }
+
+  /**
+   * A slot that changes mode frees its public port first: single mode tears the proxy and both
+   * colors down, blue-green stops the single-mode version, so the port is free for the new side.
+   */
+  private async switchMode(blueGreen: boolean): Promise<void> {
+    const { slot } = this;
+    if (blueGreen && slot.instances.get('single')) {
+      this.progress('stop', 'switching to blue-green: stopping the single-mode version to free the public port');
+      await slot.stopCopy('single');
+    } else if (!blueGreen && slot.traffic.isListening) {
+      this.progress('stop', 'switching to single mode: stopping blue, green and the proxy');
+      await slot.leaveBlueGreen();
     }
   }
 

@@ -64,6 +64,7 @@ export class SlotController {
       publicHost: () => context.publicHost(),
       deploying: () => this.setStatus('deploying', { error: null }),
       stopCopy: (copy) => this.stopInstance(copy),
+      leaveBlueGreen: () => this.leaveBlueGreen(),
       arrived: (instance, deployment, promote) => (promote ? this.goLive(instance, deployment) : this.keepPreview(deployment)),
       failed: (message) => this.setStatus(this.instances.live ? 'running' : 'error', { error: message }),
       serviceGaveUp: (deploymentId, spec, message) => this.guard('handling a service that stays down', () => this.serviceGaveUp(deploymentId, spec, message)),
@@ -331,6 +332,12 @@ export class SlotController {
     await Promise.all(this.instances.copies().map((copy) => this.stopInstance(copy)));
     this.setStatus('available', { liveColor: null, previewDeploymentIds: [], error: null });
     return this.statusSnapshot;
+  }
+
+  private async leaveBlueGreen(): Promise<void> {
+    this.traffic.unavailable(`slot ${this.spec.name} is switching to single mode`)?.stop();
+    await Promise.all((['blue', 'green'] as const).map((copy) => this.stopInstance(copy)));
+    await this.traffic.close();
   }
 
   private async stopInstance(copy: CopyName): Promise<void> {

@@ -1,4 +1,5 @@
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findFreePort } from '../../agent-core/traffic';
@@ -225,5 +226,35 @@ describe('deploy commands on the built agent', () => {
     const answer = await fetch(`http://127.0.0.1:${publicPort}/`);
     expect(answer.status).toBe(200);
     expect(((await answer.json()) as { color: string }).color).toBe(first.data.color);
+  });
+
+  it('switches a slot from blue-green to single mode and back on the same public port', { timeout: 150_000 }, async () => {
+    const publicPort = await findFreePort({ range: [46000, 46999] });
+    const healthCheck = { path: '/healthz', timeoutMs: 20_000, intervalMs: 100 };
+    const blueGreen = gitSampleSlot(origin, { id: 'slot_modes', name: 'qa-modes', traffic: { mode: 'blue-green', publicPort, healthCheck, drainTimeoutMs: 1_000 } });
+    const single = { ...blueGreen, traffic: { mode: 'single' as const, publicPort, healthCheck } };
+    const status = () => plane.storedMessages().filter((message) => message.type === 'slot.status' && message.slotId === 'slot_modes').at(-1);
+    const answer = async () => ((await (await fetch(`http://127.0.0.1:${publicPort}/`)).json()) as { color: string | null; pid: number });
+    for (const [spec, color] of [[blueGreen, 'blue'], [single, 'single'], [blueGreen, 'blue']] as const) {
+      const result = await plane.waitForResult(plane.command('slot.deploy', { slot: spec, source: { kind: 'git', branch: 'main' } }), 90_000);
+      expect(result.ok, JSON.stringify(result.error) + agent.output()).toBe(true);
+      expect(result.data.color ?? 'single').toBe(color);
+      const served = await answer();
+      expect(served.color).toBe(color);
+      expect(status()).toMatchObject({ status: 'running', productionDeploymentId: result.data.id });
+    }
+  });
+
+  it('fails a single-mode deployment with PORT_IN_USE when another program holds its public port', { timeout: 60_000 }, async () => {
+    const publicPort = await findFreePort({ range: [47000, 47999] });
+    const squatter = createServer((_request, response) => response.end('not berth'));
+    await new Promise<void>((resolve) => squatter.listen(publicPort, '127.0.0.1', resolve));
+    try {
+      const slot = gitSampleSlot(origin, { id: 'slot_squatted', name: 'qa-squatted', traffic: { mode: 'single', publicPort, healthCheck: { path: '/healthz', timeoutMs: 5_000, intervalMs: 100 } } });
+      const result = await plane.waitForResult(plane.command('slot.deploy', { slot, source: { kind: 'git', branch: 'main' } }));
+      expect(result).toMatchObject({ ok: false, error: { code: 'PORT_IN_USE', message: expect.stringContaining(String(publicPort)) } });
+    } finally {
+      await new Promise((resolve) => squatter.close(resolve));
+    }
   });
 });
