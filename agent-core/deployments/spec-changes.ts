@@ -1,16 +1,8 @@
 import type { SlotSpec, SpecChange } from '../protocol';
-import { REDACTED } from '../secrets';
-import { secretPlaces } from '../secrets/spec-secrets';
+import { redactedSpec } from '../secrets/spec-secrets';
 
 /** The spec a deployment ran with, as it is stored: every secret value replaced by `***`. */
-export function secretFreeSpec(spec: SlotSpec): SlotSpec {
-  const copy = structuredClone(spec);
-  for (const place of secretPlaces(spec)) {
-    const value = place.read(spec);
-    if (typeof value === 'string' && value !== '') place.write(copy, REDACTED);
-  }
-  return copy;
-}
+export const secretFreeSpec = redactedSpec;
 
 /**
  * What changed in the template and the variables from one deployment's spec to the next, field by

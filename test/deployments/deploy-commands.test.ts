@@ -1,23 +1,16 @@
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findFreePort } from '../../agent-core/traffic';
 import type { AgentProcess } from '../fixtures/agent-process';
 import { ensureAgentBuilt } from '../fixtures/built-agent';
+import { databaseBytes } from '../fixtures/database-bytes';
 import { gitSampleSlot, sampleAppOrigin, startConnectedAgent, stopAgent, withBuildStep } from '../fixtures/connected-agent';
 import { FixtureControlPlane, type Frame } from '../fixtures/control-plane';
 import type { GitOrigin } from '../fixtures/git-origin';
 import { makeTempDir } from '../fixtures/temp-dir';
 import { waitFor } from '../fixtures/wait';
-
-/** Every byte of the agent's database files, as text: a secret must be in none of them. */
-function databaseBytes(storagePath: string): string {
-  return readdirSync(storagePath)
-    .filter((name) => name.startsWith('berth.db'))
-    .map((name) => readFileSync(join(storagePath, name)).toString('latin1'))
-    .join('');
-}
 
 function alive(pid: number): boolean {
   try {
@@ -54,6 +47,15 @@ describe('deploy commands on the built agent', () => {
     agent = startConnectedAgent(plane, storage.path);
     await plane.waitForSession();
   }, 120_000);
+
+  /** Deploys slot `slot_<name>` whose build is a 60 s task with a child; resolves once both run. */
+  const deployLongTask = async (name: string) => {
+    const pidFile = join(storage.path, `${name}-task.pids`);
+    const slot = withBuildStep(gitSampleSlot(origin, { id: `slot_${name}`, name: `qa-${name}` }), longTask(pidFile));
+    const deploy = plane.command('slot.deploy', { slot, source: { kind: 'git', branch: 'main' } });
+    await waitFor(() => existsSync(pidFile) && readFileSync(pidFile, 'utf8').includes(' '), 'the 60 s task to start', { timeoutMs: 60_000 });
+    return { slot, deploy, pids: readFileSync(pidFile, 'utf8').trim().split(' ').map(Number) };
+  };
 
   afterAll(async () => {
     await stopAgent(agent);
@@ -94,11 +96,7 @@ describe('deploy commands on the built agent', () => {
   });
 
   it('stops a slot during a 60 s task within seconds: the task and its child are gone, the deployment CANCELLED by the stop', { timeout: 120_000 }, async () => {
-    const pidFile = join(storage.path, 'stop-task.pids');
-    const slot = withBuildStep(gitSampleSlot(origin, { id: 'slot_stop', name: 'qa-stop' }), longTask(pidFile));
-    const deploy = plane.command('slot.deploy', { slot, source: { kind: 'git', branch: 'main' } });
-    await waitFor(() => existsSync(pidFile) && readFileSync(pidFile, 'utf8').includes(' '), 'the 60 s task to start', { timeoutMs: 60_000 });
-    const pids = readFileSync(pidFile, 'utf8').trim().split(' ').map(Number);
+    const { slot, deploy, pids } = await deployLongTask('stop');
     const sentAt = Date.now();
     const stop = plane.command('slot.stop', { slot });
     const stopped = await plane.waitForResult(stop, 30_000);
@@ -112,11 +110,7 @@ describe('deploy commands on the built agent', () => {
   });
 
   it('removes a slot during a 60 s task within seconds, cancelling the deployment by the removal', { timeout: 120_000 }, async () => {
-    const pidFile = join(storage.path, 'remove-task.pids');
-    const slot = withBuildStep(gitSampleSlot(origin, { id: 'slot_remove', name: 'qa-remove' }), longTask(pidFile));
-    const deploy = plane.command('slot.deploy', { slot, source: { kind: 'git', branch: 'main' } });
-    await waitFor(() => existsSync(pidFile) && readFileSync(pidFile, 'utf8').includes(' '), 'the 60 s task to start', { timeoutMs: 60_000 });
-    const pids = readFileSync(pidFile, 'utf8').trim().split(' ').map(Number);
+    const { deploy, pids } = await deployLongTask('remove');
     const sentAt = Date.now();
     const remove = plane.command('slot.remove', { slotId: 'slot_remove' });
     const removed = await plane.waitForResult(remove, 30_000);
