@@ -41,4 +41,50 @@ export class AgentEvents extends EventEmitter<AgentEventMap> {
   error(message: string, slotId?: string): void {
     this.emit('log', { level: 'error', message, slotId });
   }
+
+  /**
+   * Runs work that a callback started (a process exit, a timer, a socket event), where nothing
+   * awaits it: a throw or a rejection is logged as `what failed: …` and handed to `onError` (which
+   * marks the affected operation failed), and never ends the agent.
+   */
+  guard(what: string, work: () => unknown, onError?: (error: Error) => void, slotId?: string): void {
+    const failed = (error: unknown): void => {
+      const reason = error instanceof Error ? error : new Error(String(error));
+      this.error(`${what} failed: ${reason.message}`, slotId);
+      try {
+        onError?.(reason);
+      } catch (second) {
+        this.error(`${what}: could not record the failure: ${(second as Error).message}`, slotId);
+      }
+    };
+    try {
+      const result = work();
+      if (result instanceof Promise) result.catch(failed);
+    } catch (error) {
+      failed(error);
+    }
+  }
+}
+
+/**
+ * The last net under every callback guard, for the agent's own process (never a test's): an
+ * exception or a rejection that nothing caught is logged as an error, and the agent goes on
+ * serving its slots. `onEscaped` sees each one first (a write that found the disk full gives back
+ * the storage reserve there). Returns a function that removes the net.
+ */
+export function keepAgentAlive(events: AgentEvents, onEscaped: (error: unknown) => void = () => undefined, target: NodeJS.Process = process): () => void {
+  const onError = (error: unknown): void => {
+    try {
+      onEscaped(error);
+    } finally {
+      const reason = error instanceof Error ? (error.stack ?? error.message) : String(error);
+      events.error(`an error escaped its handler; the agent goes on: ${reason}`);
+    }
+  };
+  target.on('uncaughtException', onError);
+  target.on('unhandledRejection', onError);
+  return () => {
+    target.off('uncaughtException', onError);
+    target.off('unhandledRejection', onError);
+  };
 }

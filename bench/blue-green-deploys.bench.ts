@@ -2,7 +2,9 @@
 // a real agent: real snapshots, real processes, the slot's real proxy. Must print 0 failed.
 import { Agent, request } from 'node:http';
 import { join } from 'node:path';
+import { SlotSpec } from '../agent-core/protocol';
 import { AgentRuntime } from '../agent-core/runtime';
+import { localJob } from '../agent-core/slots';
 import { findFreePort } from '../agent-core/traffic';
 import { sampleSlotSpec, writeSampleApp } from '../test/fixtures/slot-spec';
 import { makeTempDir } from '../test/fixtures/temp-dir';
@@ -16,11 +18,11 @@ const runtime = await AgentRuntime.create({ storagePath: storage.path, overrides
 try {
   const publicPort = await findFreePort({ range: [46000, 46999] });
   const slot = await runtime.slots.define(
-    sampleSlotSpec({ traffic: { mode: 'blue-green', publicPort, healthCheck: { path: '/healthz', intervalMs: 50 }, drainTimeoutMs: 5_000 } }),
+    SlotSpec.parse(sampleSlotSpec({ traffic: { mode: 'blue-green', publicPort, healthCheck: { path: '/healthz', intervalMs: 50 }, drainTimeoutMs: 5_000 } })),
     'local',
   );
   const deploy = (version: number) =>
-    slot.deploy({ source: { kind: 'directory', path: writeSampleApp(join(sources.path, `v${version}`), `v${version}`) }, trigger: 'local' }, `v${version}`);
+    slot.deploy({ source: { kind: 'directory', path: writeSampleApp(join(sources.path, `v${version}`), `v${version}`) }, trigger: 'local' }, localJob('bench', `v${version}`));
   await deploy(0);
 
   const agent = new Agent({ keepAlive: true, maxSockets: CONNECTIONS });

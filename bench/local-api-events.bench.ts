@@ -9,7 +9,7 @@
  */
 import { WebSocket } from 'ws';
 import { API_PATH, LocalApiServer, LocalApiWebSocketServer, readLocalApiAccess } from '../agent-core/local-api';
-import type { Deployment } from '../agent-core/protocol';
+import { SlotSpec, type Deployment } from '../agent-core/protocol';
 import { LocalApiClient, openWebSocketTransport } from '../agent-core/protocol/local-api';
 import { AgentRuntime } from '../agent-core/runtime';
 import { ApiKeyStore, type SecretStore } from '../agent-core/secrets';
@@ -69,7 +69,7 @@ async function measure(label: string, count: number, emit: (index: number) => vo
 const storage = makeTempDir('berth-bench-local-api-');
 const secrets = memorySecrets();
 const runtime = await AgentRuntime.create({ storagePath: storage.path, overrides: { name: 'bench' }, secretStore: secrets });
-const slot = await runtime.slots.define(sampleSlotSpec({ id: 'slot_bench', name: 'bench', workspace: 'acme' }), 'local');
+const slot = await runtime.slots.define(SlotSpec.parse(sampleSlotSpec({ id: 'slot_bench', name: 'bench', workspace: 'acme' })), 'local');
 const server = await LocalApiServer.create({ agent: runtime, apiKeys: new ApiKeyStore(secrets, {}), version: 'bench' });
 const web = await LocalApiWebSocketServer.start({ server, storagePath: storage.path, rendererDir: null });
 const access = readLocalApiAccess(storage.path);

@@ -72,8 +72,10 @@ export class AlertMonitor extends EventEmitter<{ alert: [Alert] }> {
 
   private deploymentChanged(deployment: Deployment): void {
     if (deployment.status !== 'failed' && deployment.status !== 'ready') return;
-    if (this.settledDeployments.has(deployment.id)) return;
-    remember(this.settledDeployments, deployment.id);
+    // Keyed by status too: a ready preview whose service later gives up fails, and that is news.
+    const key = `${deployment.id}:${deployment.status}`;
+    if (this.settledDeployments.has(key)) return;
+    remember(this.settledDeployments, key);
     const slot = this.options.slotLabel(deployment.slotId);
     if (deployment.status === 'ready') {
       this.failuresInARow.delete(deployment.slotId);

@@ -1,6 +1,6 @@
 import { DeploymentFailed } from '../deployments/deployment-failed';
 import type { AgentEvents, ProgressEvent } from '../events';
-import { BerthError, toErrorInfo, type ErrorInfo } from '../protocol';
+import { toErrorInfo, type ErrorInfo } from '../protocol';
 import { COMMAND_PAYLOADS, isCommandName, type CommandMessage, type CommandName } from '../protocol/control-plane';
 import { redactText } from '../runner';
 import { specSecrets } from '../secrets';
@@ -16,25 +16,23 @@ export interface DispatcherOptions {
   events: AgentEvents;
   /** The welcome's allowlist; null: every workspace. */
   allowlist(): readonly string[] | null;
-  context: Omit<HandlerContext, 'commandId'>;
+  context: Omit<HandlerContext, 'job'>;
 }
 
 interface Running {
   name: CommandName;
   slotId: string | null;
-  /** Aborted by a cancel that arrives before the command reached the slot's queue. */
-  abort: AbortController;
   done: Promise<void>;
 }
 
 /**
  * Runs the server's commands: `accepted` once the command is on the disk, its `progress`, then
- * exactly one `result`. A command id seen before is never run again. The commands of one slot are
- * admitted in the order received; the slot's own queue runs them one at a time.
+ * exactly one `result`. A command id seen before is never run again. A command reaches its slot's
+ * queue within `dispatch`, so the queue (the one place that orders a slot's work) sees the commands
+ * in the order received and runs them one at a time.
  */
 export class CommandDispatcher {
   private readonly running = new Map<string, Running>();
-  private readonly admissions = new Map<string, Promise<void>>();
 
   constructor(private readonly options: DispatcherOptions) {}
 
@@ -80,18 +78,25 @@ export class CommandDispatcher {
       this.options.events.info(`cancel for command ${commandId} ignored: it is not running on this host`);
       return false;
     }
-    const reason = new BerthError('CANCELLED', `command ${commandId} (${running.name}) was cancelled by the server`);
-    running.abort.abort(reason);
     if (running.slotId !== null) this.options.slots.get(running.slotId)?.queue.cancel(commandId, 'cancelled by the server');
     return true;
   }
 
-  /** Forwards a step of a running command as `progress`. */
-  forwardProgress(event: ProgressEvent): void {
-    if (event.commandId === null || !this.running.has(event.commandId)) return;
+  /** Sends a step of a running command as `progress` (the job's progress sink). */
+  private forwardProgress(commandId: string, event: ProgressEvent): void {
+    if (!this.running.has(commandId)) return;
+    try {
+      this.addProgress(commandId, event);
+    } catch (error) {
+      // A step that cannot be recorded must not fail the deployment that reports it.
+      this.options.events.error(`could not record a progress step for the control plane: ${(error as Error).message}`);
+    }
+  }
+
+  private addProgress(commandId: string, event: ProgressEvent): void {
     this.options.outbox.add({
       type: 'progress',
-      commandId: event.commandId,
+      commandId,
       step: event.step,
       message: event.message,
       ...(event.branch !== undefined ? { branch: event.branch } : {}),
@@ -131,47 +136,31 @@ export class CommandDispatcher {
     const handler = HANDLERS[name] as unknown as CommandHandler<CommandName>;
     const slotId = handler.slotId(payload as never);
     outbox.add({ type: 'accepted', commandId }, () => log.begin(commandId, name, slotId));
-    const abort = new AbortController();
     const secrets = hasSpec(payload) ? specSecrets(payload.slot) : [];
-    const context: HandlerContext = { ...this.options.context, commandId };
+    const job = { id: commandId, commandId, name, progress: (event: ProgressEvent) => this.forwardProgress(commandId, event) };
+    const context: HandlerContext = { ...this.options.context, job };
     let resolveDone!: () => void;
     const done = new Promise<void>((resolve) => (resolveDone = resolve));
-    this.running.set(commandId, { name, slotId, abort, done });
+    this.running.set(commandId, { name, slotId, done });
 
-    const admitted = this.admit(slotId, async () => {
+    let result: Promise<unknown>;
+    try {
       for (const workspace of handler.workspaces(payload as never, this.options.slots)) this.checkWorkspace(workspace);
-      await handler.prepare?.(payload as never, context);
-      abort.signal.throwIfAborted();
-      return { result: handler.run(payload as never, context) };
-    });
-    admitted
-      .then(({ result }) => result)
+      result = handler.run(payload as never, context);
+    } catch (error) {
+      result = Promise.reject(error);
+    }
+    result
       .then(
         (data): ResultBody => ({ type: 'result', commandId, ok: true, data }),
         (error: unknown): ResultBody => failure(commandId, error, secrets),
       )
-      .then((result) => {
+      .then((body) => {
         this.running.delete(commandId);
-        this.finish(commandId, name, slotId, result);
+        this.finish(commandId, name, slotId, body);
       })
       .catch((error: unknown) => this.options.events.error(`could not record the result of command ${commandId}: ${(error as Error).message}`))
       .finally(resolveDone);
-  }
-
-  /** Runs `step` after the previous admission of the same slot, so the slot's queue sees commands in order received. */
-  private admit<T>(slotId: string | null, step: () => Promise<T>): Promise<T> {
-    if (slotId === null) return step();
-    const previous = this.admissions.get(slotId) ?? Promise.resolve();
-    const current = previous.then(step);
-    const settled = current.then(
-      () => undefined,
-      () => undefined,
-    );
-    this.admissions.set(slotId, settled);
-    void settled.then(() => {
-      if (this.admissions.get(slotId) === settled) this.admissions.delete(slotId);
-    });
-    return current;
   }
 
   private checkWorkspace(workspace: string): void {

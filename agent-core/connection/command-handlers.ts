@@ -1,6 +1,7 @@
 import { BerthError } from '../protocol';
 import type { CommandName, CommandPayload, CommandResult } from '../protocol/control-plane';
-import type { SlotController, SlotManager } from '../slots';
+import type { SlotSpec } from '../protocol';
+import type { JobContext, SlotController, SlotManager } from '../slots';
 import type { LogChannel, LogSubscriptions } from './log-subscriptions';
 
 /** The most log text one `slot.logs` result carries; a longer log comes back truncated to its end. */
@@ -9,7 +10,8 @@ export const MAX_LOG_RESULT_BYTES = 256 * 1024;
 const MAX_LOG_RESULT_JSON_BYTES = 900 * 1024;
 
 export interface HandlerContext {
-  commandId: string;
+  /** The job this command is on its slot's queue: its id is the command id, its steps go out as `progress`. */
+  job: JobContext;
   slots: SlotManager;
   logs: LogSubscriptions;
   logChannel: LogChannel;
@@ -17,17 +19,14 @@ export interface HandlerContext {
 }
 
 /**
- * How the agent runs one command. `run` must put the work on the slot's queue before its first
- * `await`: the dispatcher admits the commands of one slot one after the other, so that they reach
- * the queue in the order received.
+ * How the agent runs one command. `run` puts the work on the slot's queue before its first `await`
+ * (it is synchronous up to there), so the slot's queue sees the commands in the order received.
  */
 export interface CommandHandler<N extends CommandName> {
   /** The slot the command works on, or null for a host-wide command. */
   slotId(payload: CommandPayload<N>): string | null;
   /** The workspaces the command touches, checked against the allowlist; throws NOT_FOUND for a missing slot. */
   workspaces(payload: CommandPayload<N>, slots: SlotManager): string[];
-  /** Work before the slot's queue: storing the pushed spec. */
-  prepare?(payload: CommandPayload<N>, context: HandlerContext): Promise<void>;
   run(payload: CommandPayload<N>, context: HandlerContext): Promise<CommandResult<N>>;
 }
 
@@ -43,8 +42,10 @@ function slotWorkspace(payload: { slotId: string }, slots: SlotManager): string[
   return [slots.require(payload.slotId).currentSpec.workspace];
 }
 
-async function defineSlot(payload: { slot: unknown }, context: HandlerContext): Promise<void> {
-  await context.slots.define(payload.slot, 'server');
+/** The pushed spec becomes the slot's last one, and the job carries it: the action runs with it from start to end. */
+function withSpec(payload: { slot: SlotSpec }, context: HandlerContext): { controller: SlotController; job: JobContext } {
+  const { controller } = context.slots.accept(payload.slot, 'server');
+  return { controller, job: { ...context.job, spec: payload.slot } };
 }
 
 function slotOf(context: HandlerContext, slotId: string): SlotController {
@@ -55,27 +56,24 @@ export const HANDLERS: Handlers = {
   'slot.deploy': {
     slotId: (payload) => payload.slot.id,
     workspaces: specWorkspaces,
-    prepare: defineSlot,
-    run: (payload, context) =>
-      slotOf(context, payload.slot.id).deploy(
-        { source: payload.source, promote: payload.promote, note: payload.note ?? null, commandId: context.commandId, trigger: 'server' },
-        context.commandId,
-      ),
+    run: (payload, context) => {
+      const { controller, job } = withSpec(payload, context);
+      return controller.deploy({ source: payload.source, promote: payload.promote, note: payload.note ?? null, trigger: 'server' }, job);
+    },
   },
   'slot.batchDeploy': {
     slotId: (payload) => payload.slot.id,
     workspaces: specWorkspaces,
-    prepare: defineSlot,
     run: async (payload, context) => {
-      const done = slotOf(context, payload.slot.id).deploy(
+      const { controller, job } = withSpec(payload, context);
+      const done = controller.deploy(
         {
           source: { kind: 'git', branch: payload.starterBranch },
           promote: payload.promote,
-          commandId: context.commandId,
           trigger: 'server',
           batch: { starterBranch: payload.starterBranch, branches: payload.branches },
         },
-        context.commandId,
+        job,
       );
       const deployment = await done;
       return { ...deployment, merged: deployment.merged ?? [], skipped: deployment.skipped ?? [] };
@@ -84,40 +82,45 @@ export const HANDLERS: Handlers = {
   'slot.start': {
     slotId: (payload) => payload.slot.id,
     workspaces: specWorkspaces,
-    prepare: defineSlot,
-    run: (payload, context) => slotOf(context, payload.slot.id).start(context.commandId),
+    run: (payload, context) => {
+      const { controller, job } = withSpec(payload, context);
+      return controller.start(job);
+    },
   },
   'slot.stop': {
     slotId: (payload) => payload.slot.id,
     workspaces: specWorkspaces,
-    prepare: defineSlot,
-    run: (payload, context) => slotOf(context, payload.slot.id).stop(context.commandId),
+    run: (payload, context) => {
+      const { controller, job } = withSpec(payload, context);
+      return controller.stop(job);
+    },
   },
   'slot.restart': {
     slotId: (payload) => payload.slot.id,
     workspaces: specWorkspaces,
-    prepare: defineSlot,
-    run: (payload, context) => slotOf(context, payload.slot.id).restart(context.commandId),
+    run: (payload, context) => {
+      const { controller, job } = withSpec(payload, context);
+      return controller.restart(job);
+    },
   },
   'slot.promote': {
     slotId: (payload) => payload.slotId,
     workspaces: slotWorkspace,
-    run: (payload, context) => slotOf(context, payload.slotId).promote(payload.deploymentId, context.commandId, 'server'),
+    run: (payload, context) => slotOf(context, payload.slotId).promote(payload.deploymentId, context.job, 'server'),
   },
   'slot.rollback': {
     slotId: (payload) => payload.slotId,
     workspaces: slotWorkspace,
-    run: (payload, context) => slotOf(context, payload.slotId).rollback(payload.deploymentId ?? undefined, context.commandId),
+    run: (payload, context) => slotOf(context, payload.slotId).rollback(payload.deploymentId ?? undefined, context.job),
   },
   'slot.remove': {
     slotId: (payload) => payload.slotId,
     workspaces: slotWorkspace,
     run: async (payload, context) => {
-      // A turn in the slot's queue: what was received before the removal finishes first.
-      const turn = slotOf(context, payload.slotId).queue.enqueue({ id: context.commandId, label: 'removal', run: async () => undefined });
-      await turn;
+      // The slot's deployments are cancelled at once; what else was received before the removal finishes first.
+      await slotOf(context, payload.slotId).removal(context.job);
       context.logs.closeForSlot(payload.slotId);
-      await context.slots.remove(payload.slotId);
+      await context.slots.remove(payload.slotId, `cancelled by slot.remove (${context.job.id})`);
       return {};
     },
   },

@@ -1,4 +1,4 @@
-import type { AgentEvents, ProgressEvent } from '../events';
+import type { AgentEvents } from '../events';
 import type { Deployment, SlotStatus } from '../protocol';
 import { CloseCode, ServerFrame, type CommandMessage, type WelcomeMessage } from '../protocol/control-plane';
 import type { ApiKey } from '../secrets';
@@ -64,7 +64,7 @@ export class ControlPlaneClient {
   private stopping = false;
   private readonly timers = new Set<NodeJS.Timeout>();
   private heartbeat: NodeJS.Timeout | null = null;
-  private readonly listeners: { onStatus(status: SlotStatus): void; onDeployment(deployment: Deployment): void; onProgress(event: ProgressEvent): void };
+  private readonly listeners: { onStatus(status: SlotStatus): void; onDeployment(deployment: Deployment): void };
 
   constructor(private readonly options: ControlPlaneOptions) {
     this.version = options.version ?? agentVersion();
@@ -94,7 +94,6 @@ export class ControlPlaneClient {
     this.listeners = {
       onStatus: (status) => this.record(() => this.outbox.add({ type: 'slot.status', ...status })),
       onDeployment: (deployment) => this.record(() => this.outbox.add({ type: 'deployment.update', ...deployment })),
-      onProgress: (event) => this.record(() => this.dispatcher.forwardProgress(event)),
     };
     this.status.on('change', (state) => {
       const { level, message } = describeState(state);
@@ -119,7 +118,6 @@ export class ControlPlaneClient {
     const { events } = this.options;
     events.on('slot.status', this.listeners.onStatus);
     events.on('deployment.update', this.listeners.onDeployment);
-    events.on('progress', this.listeners.onProgress);
     await this.connect();
   }
 
@@ -151,7 +149,6 @@ export class ControlPlaneClient {
     const { events } = this.options;
     events.off('slot.status', this.listeners.onStatus);
     events.off('deployment.update', this.listeners.onDeployment);
-    events.off('progress', this.listeners.onProgress);
     const session = this.session;
     if (session !== null) {
       const ended = new Promise<void>((resolve) => session.once('end', () => resolve()));

@@ -68,7 +68,7 @@ export function localSlotHandlers(context: HandlerContext): Pick<HandlerTable, L
     },
     'localSlots.remove': async ({ slot }) => {
       const controller = requireLocal(agent.slots.find(slot));
-      await agent.slots.remove(controller.id);
+      await agent.slots.remove(controller.id, 'cancelled by localSlots.remove');
       localSources.delete(controller.id);
       return {};
     },

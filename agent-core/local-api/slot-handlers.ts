@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { BerthError, type Source } from '../protocol';
-import type { SlotController } from '../slots';
+import { localJob, type JobContext, type SlotController } from '../slots';
 import type { HandlerContext, HandlerTable } from './handler-table';
 
 type SlotMethods =
@@ -20,16 +20,16 @@ type SlotMethods =
 export function slotHandlers(context: HandlerContext): Pick<HandlerTable, SlotMethods> {
   const find = (reference: string): SlotController => context.agent.slots.find(reference);
   return {
-    'slot.start': (params) => find(params.slot).start(jobId()),
-    'slot.stop': (params) => find(params.slot).stop(jobId()),
-    'slot.restart': (params) => find(params.slot).restart(jobId()),
+    'slot.start': (params) => find(params.slot).start(job('slot.start')),
+    'slot.stop': (params) => find(params.slot).stop(job('slot.stop')),
+    'slot.restart': (params) => find(params.slot).restart(job('slot.restart')),
     'slot.deploy': (params) => {
       const controller = find(params.slot);
       const source = params.source ?? defaultSource(controller, context);
-      return controller.deploy({ source, promote: params.promote, note: params.note ?? null, trigger: 'local' }, jobId());
+      return controller.deploy({ source, promote: params.promote, note: params.note ?? null, trigger: 'local' }, job('slot.deploy'));
     },
-    'slot.promote': (params) => find(params.slot).promote(params.deploymentId, jobId()),
-    'slot.rollback': (params) => find(params.slot).rollback(params.deploymentId, jobId()),
+    'slot.promote': (params) => find(params.slot).promote(params.deploymentId, job('slot.promote')),
+    'slot.rollback': (params) => find(params.slot).rollback(params.deploymentId, job('slot.rollback')),
     'deployments.list': (params) => ({ deployments: find(params.slot).deployments() }),
     'deployments.delete': (params) => find(params.slot).deleteDeployment(params.deploymentId),
     'logs.read': (params) =>
@@ -56,6 +56,7 @@ function defaultSource(controller: SlotController, context: HandlerContext): Sou
   );
 }
 
-function jobId(): string {
-  return `local-${randomUUID()}`;
+/** An action from this machine (tray, window, CLI); it runs with the slot's last spec received. */
+function job(name: string): JobContext {
+  return localJob(name, `local-${randomUUID()}`);
 }

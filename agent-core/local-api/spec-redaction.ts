@@ -1,16 +1,9 @@
 import { BerthError, type SlotSpec } from '../protocol';
 import { REDACTED } from '../secrets';
-import { secretPlaces } from '../secrets/spec-secrets';
+import { redactedSpec, secretPlaces } from '../secrets/spec-secrets';
 
 /** The spec as a window may show it: every secret replaced by `***`. */
-export function redactSpec(spec: SlotSpec): SlotSpec {
-  const redacted = structuredClone(spec);
-  for (const place of secretPlaces(spec)) {
-    const value = place.read(spec);
-    if (typeof value === 'string' && value !== '') place.write(redacted, REDACTED);
-  }
-  return redacted;
-}
+export const redactSpec = redactedSpec;
 
 /** An edited spec whose secrets came back as `***` keeps the values `current` holds for them. */
 export function restoreSecrets(edited: SlotSpec, current: SlotSpec): SlotSpec {

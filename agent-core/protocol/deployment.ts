@@ -10,6 +10,10 @@ export type DeploymentTrigger = z.infer<typeof DeploymentTrigger>;
 
 export const SkippedBranch = z.object({ branch: z.string(), reason: z.string() });
 
+/** One field of the template or the variables that differs from the deployment before; values as JSON text, secrets never. */
+export const SpecChange = z.object({ field: z.string(), before: z.string().nullable(), after: z.string().nullable() });
+export type SpecChange = z.infer<typeof SpecChange>;
+
 export const Deployment = z.object({
   id: z.string(),
   slotId: z.string(),
@@ -31,5 +35,7 @@ export const Deployment = z.object({
   commitSubject: z.string().nullable().optional(),
   merged: z.array(z.string()).optional(),
   skipped: z.array(SkippedBranch).optional(),
+  /** What changed in the template and non-secret variables since the slot's deployment before this one. */
+  changes: z.array(SpecChange).optional(),
 });
 export type Deployment = z.infer<typeof Deployment>;

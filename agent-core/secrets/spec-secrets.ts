@@ -52,3 +52,13 @@ export function specSecrets(spec: SlotSpec): string[] {
     .filter((value): value is string => typeof value === 'string' && value !== '');
   return [...new Set(values)];
 }
+
+/** The spec with every secret value replaced by `***`: what a window shows and a deployment stores. */
+export function redactedSpec(spec: SlotSpec): SlotSpec {
+  const redacted = structuredClone(spec);
+  for (const place of secretPlaces(spec)) {
+    const value = place.read(spec);
+    if (typeof value === 'string' && value !== '') place.write(redacted, REDACTED);
+  }
+  return redacted;
+}

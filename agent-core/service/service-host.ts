@@ -5,6 +5,8 @@ import { mirrorLocalApiAccess } from './access-mirror';
 import { AgentRuntime } from '../runtime';
 import { ApiKeyStore, type SecretStore } from '../secrets';
 import { serviceSecretStore } from './service-secret-store';
+import { keepAgentAlive } from '../events';
+import { isDiskFull } from '../store';
 
 export interface ServiceAgent {
   runtime: AgentRuntime;
@@ -35,6 +37,9 @@ export async function startServiceAgent(options: {
   const runtime = await AgentRuntime.create({ storagePath: options.storagePath, secretStore: secrets, storageAclManaged: true });
   const log = options.log ?? ((line: string) => process.stdout.write(`${line}\n`));
   printAgentLog(runtime.events, (line) => log(line.trimEnd()), false);
+  keepAgentAlive(runtime.events, (error) => {
+    if (isDiskFull(error)) runtime.storage.diskFull();
+  });
   let localApi: HeadlessLocalApi;
   try {
     localApi = await startHeadlessLocalApi({

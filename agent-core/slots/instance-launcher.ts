@@ -6,7 +6,7 @@ import { specSecrets } from '../secrets';
 import type { Store } from '../store';
 import { waitHealthy } from '../traffic';
 import { Instance, type CopyName } from './instance';
-import { ServiceSupervisor } from './service-supervisor';
+import { RESTART_LIMIT, ServiceSupervisor } from './service-supervisor';
 
 export const DEFAULT_GRACE_MS = 10_000;
 
@@ -24,7 +24,8 @@ export interface LaunchRequest {
   /** Called once the services are started, before the health check: the deployment is `starting`. */
   onStarting(): void;
   track(process: PtyProcess): void;
-  onServiceGaveUp(label: string, exitCode: number, lastLines: string): void;
+  /** A service stopped for good under the restart policy; the message is redacted. */
+  onServiceGaveUp(message: string): void;
   onStopped(): void;
 }
 
@@ -63,7 +64,9 @@ async function launch(request: LaunchRequest): Promise<Instance> {
     (chunk) => output.write(chunk),
   );
   supervisor.on('spawned', request.track);
-  supervisor.on('gave-up', ({ label, exitCode, lastLines }) => request.onServiceGaveUp(label, exitCode, lastLines));
+  supervisor.on('gave-up', ({ label, exitCode, lastLines }) =>
+    request.onServiceGaveUp(redact(`service '${label}' exited with code ${exitCode} and was restarted ${RESTART_LIMIT} times in 5 minutes; it stays down. Last lines:\n${lastLines}`)),
+  );
   supervisor.adopt(services);
   services.forEach(request.track);
   request.onStarting();
@@ -79,7 +82,7 @@ async function launch(request: LaunchRequest): Promise<Instance> {
     throw error;
   }
   return new Instance({
-    slotId: spec.id,
+    spec,
     deploymentId: request.deploymentId,
     copy,
     port,

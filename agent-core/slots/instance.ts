@@ -1,5 +1,5 @@
 import type { DeploymentOutput } from '../logs';
-import type { Color, Command } from '../protocol';
+import type { Color, Command, SlotSpec } from '../protocol';
 import { endProcessesMarked, runPhase, type SpawnOptions } from '../runner';
 import { LiveWatch, type LiveWatchEvents } from './live-watch';
 import { ServiceSupervisor } from './service-supervisor';
@@ -7,7 +7,8 @@ import { ServiceSupervisor } from './service-supervisor';
 export type CopyName = 'single' | Color;
 
 export interface InstanceOptions {
-  slotId: string;
+  /** The spec this instance was deployed with: its drain, watch and stop follow it, not a newer one. */
+  spec: SlotSpec;
   deploymentId: string;
   copy: CopyName;
   port: number;
@@ -43,6 +44,10 @@ export class Instance {
 
   get port(): number {
     return this.options.port;
+  }
+
+  get spec(): SlotSpec {
+    return this.options.spec;
   }
 
   get copy(): CopyName {

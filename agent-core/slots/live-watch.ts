@@ -34,7 +34,14 @@ export class LiveWatch {
   }
 
   private schedule(): void {
-    this.timer = setTimeout(() => void this.tick(), this.intervalMs);
+    // The next check is scheduled whatever this one does: a callback that throws stops no watch.
+    this.timer = setTimeout(() => {
+      this.tick()
+        .catch(() => undefined)
+        .finally(() => {
+          if (this.timer !== null) this.schedule();
+        });
+    }, this.intervalMs);
     this.timer.unref();
   }
 
@@ -54,6 +61,5 @@ export class LiveWatch {
         this.events.onUnhealthy(`${result.detail} (${UNHEALTHY_AFTER} checks in a row)`);
       }
     }
-    this.schedule();
   }
 }

@@ -3,28 +3,18 @@ import type { ProcessRepository } from '../store';
 
 /**
  * Records a started process (pid and start time) until it exits, so a crashed agent's orphans can
- * be ended later. Never throws: a record the database cannot take (a full disk) only means that
- * this process is not ended for us after a crash, which must not end the agent or the process.
+ * be ended later. A record the database cannot take (a full disk) is only logged through `guard`:
+ * it means this process is not ended for us after a crash, which must not end the agent or the process.
  */
 export async function trackProcess(
   processes: ProcessRepository,
   process: PtyProcess,
   slotId: string,
   deploymentId: string,
-  onError: (error: unknown) => void = () => undefined,
+  guard: (what: string, work: () => unknown) => void,
 ): Promise<void> {
-  try {
-    const startTime = await processStartTime(process.pid);
-    if (startTime === null) return;
-    processes.record({ pid: process.pid, startTime, slotId, deploymentId, label: process.label });
-    process.once('exit', () => {
-      try {
-        processes.remove(process.pid, startTime);
-      } catch (error) {
-        onError(error);
-      }
-    });
-  } catch (error) {
-    onError(error);
-  }
+  const startTime = await processStartTime(process.pid);
+  if (startTime === null) return;
+  guard(`recording process ${process.pid}`, () => processes.record({ pid: process.pid, startTime, slotId, deploymentId, label: process.label }));
+  process.once('exit', () => guard(`forgetting process ${process.pid}`, () => processes.remove(process.pid, startTime)));
 }

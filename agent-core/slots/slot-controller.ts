@@ -1,29 +1,18 @@
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
-import { planCommands, type CommandPlan } from '../deployments/command-plan';
-import { DeploymentFailed } from '../deployments/deployment-failed';
+import { DeploymentRun, reproducibleSource, type DeployRequest, type DeploymentSlot, type RunPlan } from '../deployments/deployment-run';
 import type { SourcePreparer } from '../deployments/source-preparer';
-import { describeSource, timeoutError } from '../deployments/deployment-messages';
-import { workingCopyPath } from '../deployments/working-copy';
 import type { AgentEvents } from '../events';
 import type { LogSubscription, LogText } from '../logs';
-import { BerthError, toErrorInfo, type Deployment, type DeploymentTrigger, type SlotSpec, type SlotState, type SlotStatus, type Source } from '../protocol';
-import { redactText } from '../runner';
-import { specSecrets } from '../secrets';
-import { asStorageError, isDiskFull, type SlotOrigin, type SlotRecord, type Store } from '../store';
-import { findFreePort } from '../traffic';
+import { BerthError, type Deployment, type DeploymentTrigger, type SlotSpec, type SlotState, type SlotStatus } from '../protocol';
+import type { SlotOrigin, SlotRecord, Store } from '../store';
 import type { CopyName, Instance } from './instance';
-import { launchInstance } from './instance-launcher';
-import { trackProcess } from './process-tracking';
 import type { SlotLogFollow, SlotLogSubscriber } from './slot-log-hub';
 import { SlotDeployments } from './slot-deployments';
+import type { JobContext, SlotJob } from './slot-job';
 import { SlotLogs, type LogRequest } from './slot-logs';
 import { assertTransition } from './slot-lifecycle';
 import { SlotInstances } from './slot-instances';
 import { SlotQueue } from './slot-queue';
 import { SlotTraffic } from './slot-traffic';
-
-export const DEFAULT_DEPLOY_TIMEOUT_MS = 60 * 60_000;
 
 export interface SlotContext {
   storagePath: string;
@@ -36,30 +25,14 @@ export interface SlotContext {
   storage?: { assertRoomForDeployment(): void; diskFull(): void };
 }
 
-export interface DeployRequest {
-  source: Source;
-  promote?: boolean;
-  note?: string | null;
-  commandId?: string | null;
-  trigger: DeploymentTrigger;
-  batch?: { starterBranch: string; branches: string[] };
-}
-
-/** What brings a deployment up: a new one with its request, or an existing one to run again. */
-interface BringUp {
-  deployment: Deployment;
-  request: DeployRequest;
-  /** Put the deployment's source into the working copy first (false: the copy already holds it). */
-  prepareSource: boolean;
-  promote: boolean;
-  preferredCopy?: CopyName;
-  /** A new deployment fails for good; an existing one that does not come up again is only stopped. */
-  fresh: boolean;
-}
+/** The queued actions that a stop or a removal cancels first; start and restart keep their place. */
+const DEPLOYING_JOBS = ['deployment', 'promotion', 'rollback'];
 
 /**
- * One slot: its spec, status, command queue, running instances and public traffic. Every action
- * goes through the queue, so the commands on one slot run one at a time in the order received.
+ * One slot: its last spec received, status, command queue, running instances and public traffic.
+ * Every action goes through the queue, so the actions on one slot run one at a time in the order
+ * received, each with the spec it carried (or the last one received, fixed when it was queued).
+ * A deployment itself is a DeploymentRun; the slot only makes its instance live and keeps it.
  */
 export class SlotController {
   readonly queue = new SlotQueue();
@@ -67,17 +40,39 @@ export class SlotController {
   private readonly records: SlotDeployments;
   private readonly instances = new SlotInstances();
   private readonly traffic: SlotTraffic;
+  private readonly side: DeploymentSlot;
   private status: SlotStatus;
+  /** The store's write of the last spec received: a job queued after it runs once it is on the disk. */
+  private specSaved: Promise<unknown> = Promise.resolve();
 
   constructor(
     private readonly context: SlotContext,
     private spec: SlotSpec,
     readonly origin: SlotOrigin,
-    record: SlotRecord,
+    record: Pick<SlotRecord, 'status' | 'error' | 'updatedAt'>,
   ) {
     this.traffic = new SlotTraffic(spec.name);
     this.records = new SlotDeployments(context.store, context.events, () => this.spec);
     this.logs = new SlotLogs(context.storagePath, context.store, context.events, () => this.spec);
+    this.side = {
+      storagePath: context.storagePath,
+      storage: context.storage,
+      store: context.store,
+      sources: context.sources,
+      records: this.records,
+      logs: this.logs,
+      traffic: this.traffic,
+      instances: this.instances,
+      colorPortRange: () => context.colorPortRange(),
+      publicHost: () => context.publicHost(),
+      deploying: () => this.setStatus('deploying', { error: null }),
+      stopCopy: (copy) => this.stopInstance(copy),
+      leaveBlueGreen: () => this.leaveBlueGreen(),
+      arrived: (instance, deployment, promote) => (promote ? this.goLive(instance, deployment) : this.keepPreview(deployment)),
+      failed: (message) => this.setStatus(this.instances.live ? 'running' : 'error', { error: message }),
+      serviceGaveUp: (deploymentId, spec, message) => this.guard('handling a service that stays down', () => this.serviceGaveUp(deploymentId, spec, message)),
+      guard: (what, work) => this.guard(what, work),
+    };
     this.status = {
       slotId: spec.id,
       name: spec.name,
@@ -97,6 +92,7 @@ export class SlotController {
     return this.spec.id;
   }
 
+  /** The last spec received: what the window shows, and what an action that carries none runs with. */
   get currentSpec(): SlotSpec {
     return this.spec;
   }
@@ -110,74 +106,91 @@ export class SlotController {
     return this.instances.pids();
   }
 
-  replaceSpec(spec: SlotSpec): void {
+  /** The spec just received; `saved` settles once it is stored, and the next queued job waits for it. */
+  replaceSpec(spec: SlotSpec, saved: Promise<unknown> = Promise.resolve()): void {
     this.spec = spec;
-    this.setStatus(this.status.status, { url: spec.url ?? null, name: spec.name, workspace: spec.workspace });
+    this.storing(saved);
+    // Only the names and the URL change, which the vault stores with the spec: the status row may not exist yet.
+    this.status = { ...this.status, url: spec.url ?? null, name: spec.name, workspace: spec.workspace, updatedAt: new Date().toISOString() };
+    this.context.events.emit('slot.status', this.statusSnapshot);
   }
 
-  deploy(request: DeployRequest, jobId: string): Promise<Deployment> {
-    if (request.promote === false && this.spec.traffic.mode !== 'blue-green') {
-      const error = new BerthError('INVALID_PAYLOAD', `slot '${this.spec.name}' runs in single mode, with one working copy, so it cannot run a preview; deploy with promote, or switch the slot to blue-green`);
+  /** The spec is being stored: jobs queued from now on start once it is. */
+  storing(saved: Promise<unknown>): void {
+    this.specSaved = saved;
+  }
+
+  deploy(request: DeployRequest, job: JobContext): Promise<Deployment> {
+    const spec = job.spec ?? this.spec;
+    if (request.promote === false && spec.traffic.mode !== 'blue-green') {
+      const error = new BerthError('INVALID_PAYLOAD', `slot '${spec.name}' runs in single mode, with one working copy, so it cannot run a preview; deploy with promote, or switch the slot to blue-green`);
       return Promise.reject(error);
     }
-    return this.queue.enqueue({
-      id: jobId,
-      label: 'deployment',
-      // async: a refusal (or a full database) must reject the job, not throw out of the queue's pump.
-      run: async (signal) => {
-        this.context.storage?.assertRoomForDeployment();
-        const deployment = this.records.create({
-          source: request.source,
-          trigger: request.trigger,
-          commandId: request.commandId ?? null,
-          note: request.note ?? null,
-          status: 'queued',
-        });
-        return this.bringUp({ deployment, request, prepareSource: true, promote: request.promote ?? true, fresh: true }, signal);
-      },
+    return this.enqueue('deployment', job, (queued, signal) => {
+      this.context.storage?.assertRoomForDeployment();
+      const deployment = this.records.create(
+        { source: request.source, trigger: request.trigger, commandId: queued.commandId, note: request.note ?? null, status: 'queued' },
+        queued.spec,
+      );
+      return this.bringUp(queued, { deployment, request, prepareSource: true, promote: request.promote ?? true, fresh: true }, signal);
     });
   }
 
   /** Swaps a preview in, or starts an older deployment again and swaps it in (a rollback). */
-  promote(deploymentId: string, jobId: string, trigger: DeploymentTrigger = 'local'): Promise<Deployment> {
-    return this.queue.enqueue({ id: jobId, label: 'promotion', run: (signal) => this.runPromote(deploymentId, trigger, signal, jobId) });
+  promote(deploymentId: string, job: JobContext, trigger: DeploymentTrigger = 'local'): Promise<Deployment> {
+    return this.enqueue('promotion', job, (queued, signal) => this.runPromote(queued, deploymentId, trigger, signal));
   }
 
   /** Promotes an older deployment: by default the production deployment before the current one. */
-  rollback(deploymentId: string | undefined, jobId: string): Promise<Deployment> {
-    return this.queue.enqueue({
-      id: jobId,
-      label: 'rollback',
-      run: (signal) => {
-        const target = deploymentId ? this.records.require(deploymentId) : this.context.store.deployments.previousProduction(this.spec.id);
-        if (!target) throw new BerthError('NOT_FOUND', `slot '${this.spec.name}' has no earlier production deployment to roll back to`);
-        return this.runPromote(target.id, 'rollback', signal, jobId);
-      },
+  rollback(deploymentId: string | undefined, job: JobContext): Promise<Deployment> {
+    return this.enqueue('rollback', job, (queued, signal) => {
+      const target = deploymentId ? this.records.require(deploymentId) : this.context.store.deployments.previousProduction(this.spec.id);
+      if (!target) throw new BerthError('NOT_FOUND', `slot '${this.spec.name}' has no earlier production deployment to roll back to`);
+      return this.runPromote(queued, target.id, 'rollback', signal);
     });
   }
 
-  start(jobId: string): Promise<SlotStatus> {
-    return this.queue.enqueue({ id: jobId, label: 'start', run: (signal) => this.runStart(signal, jobId) });
+  start(job: JobContext): Promise<SlotStatus> {
+    return this.enqueue('start', job, (queued, signal) => this.runStart(queued, signal));
   }
 
-  stop(jobId: string): Promise<SlotStatus> {
-    return this.queue.enqueue({ id: jobId, label: 'stop', run: () => this.runStop(true) });
+  /** Cancels the slot's deployments and promotions first (a stop never waits behind a build), then stops. */
+  stop(job: JobContext): Promise<SlotStatus> {
+    this.cancelDeployments(job);
+    return this.enqueue('stop', job, () => this.runStop(true));
   }
 
-  restart(jobId: string): Promise<SlotStatus> {
-    return this.queue.enqueue({
-      id: jobId,
-      label: 'restart',
-      run: async (signal) => {
-        await this.runStop(true);
-        return this.runStart(signal, jobId);
-      },
+  /**
+   * A running blue-green slot restarts with no gap: its production version is deployed anew on the
+   * idle color with the job's spec, health-checked and swapped in, and the old color drains; a failed
+   * health check leaves the old color serving. Single mode stops, then starts.
+   */
+  restart(job: JobContext): Promise<SlotStatus> {
+    return this.enqueue('restart', job, async (queued, signal) => {
+      const production = this.context.store.deployments.production(this.spec.id);
+      if (queued.spec.traffic.mode === 'blue-green' && this.instances.live !== null && production !== null) {
+        await this.restartOnIdleColor(queued, production, signal);
+        return this.statusSnapshot;
+      }
+      await this.runStop(true);
+      return this.runStart(queued, signal);
     });
+  }
+
+  /** A removal's turn: the slot's deployments are cancelled first, then what was queued before it runs. */
+  removal(job: JobContext): Promise<void> {
+    this.cancelDeployments(job);
+    return this.enqueue('removal', job, async () => undefined);
+  }
+
+  /** Cancels the queued and running deployments, promotions and rollbacks, naming the job that did. */
+  cancelDeployments(job: JobContext): number {
+    return this.queue.cancelWhere((label) => DEPLOYING_JOBS.includes(label), `cancelled by ${job.name ?? 'a stop'} (${job.id})`);
   }
 
   /** Agent shutdown or removal: cancels queued work and stops everything, keeping the desired state. */
-  async shutdown(): Promise<void> {
-    await this.queue.cancelAll('interrupted by the agent stopping');
+  async shutdown(reason = 'interrupted by the agent stopping'): Promise<void> {
+    await this.queue.cancelAll(reason);
     await this.runStop(false);
     await this.traffic.close();
   }
@@ -203,8 +216,25 @@ export class SlotController {
     return this.logs.subscribe(subscriber, follow);
   }
 
-  // The job id is the command id of a control-plane command, so its progress steps reach the server.
-  private async runPromote(deploymentId: string, trigger: DeploymentTrigger, signal: AbortSignal, jobId: string): Promise<Deployment> {
+  /** Queues `run` with the spec the job carried, or the last one received now; it starts once that spec is stored. */
+  private enqueue<T>(label: string, job: JobContext, run: (queued: SlotJob, signal: AbortSignal) => Promise<T>): Promise<T> {
+    const queued: SlotJob = { ...job, spec: job.spec ?? this.spec };
+    const saved = this.specSaved;
+    return this.queue.enqueue({
+      id: job.id,
+      label,
+      run: async (signal) => {
+        await saved;
+        return run(queued, signal);
+      },
+    });
+  }
+
+  private bringUp(job: SlotJob, plan: RunPlan, signal: AbortSignal): Promise<Deployment> {
+    return new DeploymentRun(this.side, job, plan).run(signal);
+  }
+
+  private async runPromote(job: SlotJob, deploymentId: string, trigger: DeploymentTrigger, signal: AbortSignal): Promise<Deployment> {
     const deployment = this.records.require(deploymentId);
     if (this.instances.live?.deploymentId === deploymentId) return deployment;
     const preview = this.instances.withDeployment(deploymentId);
@@ -212,114 +242,17 @@ export class SlotController {
     if (deployment.status === 'failed') {
       throw new BerthError('INVALID_PAYLOAD', `deployment ${deploymentId} failed, so it cannot be promoted; deploy again instead`);
     }
-    const copy = this.copyHolding(deploymentId);
-    const request: DeployRequest = { source: deployment.source, trigger, promote: true, commandId: jobId };
-    return this.bringUp({ deployment, request, prepareSource: copy === null, promote: true, preferredCopy: copy ?? undefined, fresh: false }, signal);
+    const copy = this.copyHolding(deploymentId, job.spec);
+    const request: DeployRequest = { source: deployment.source, trigger, promote: true };
+    return this.bringUp(job, { deployment, request, prepareSource: copy === null, promote: true, preferredCopy: copy ?? undefined, fresh: false }, signal);
   }
 
   /** A working copy that still holds this deployment's version and that can be used now. */
-  private copyHolding(deploymentId: string): CopyName | null {
-    const copies: CopyName[] = this.spec.traffic.mode === 'blue-green' ? ['blue', 'green'] : ['single'];
-    const usable = copies.filter((copy) => this.spec.traffic.mode !== 'blue-green' || this.instances.live?.copy !== copy);
-    return usable.find((copy) => this.context.store.slots.getWorkingCopy(this.spec.id, copy)?.deploymentId === deploymentId) ?? null;
-  }
-
-  private async bringUp(job: BringUp, signal: AbortSignal): Promise<Deployment> {
-    const { store, events } = this.context;
-    const spec = this.spec;
+  private copyHolding(deploymentId: string, spec: SlotSpec): CopyName | null {
     const blueGreen = spec.traffic.mode === 'blue-green';
-    let deployment = job.deployment;
-    const trigger = job.request.trigger;
-    store.deployLog.append({ slotId: spec.id, deploymentId: deployment.id, event: 'started', source: deployment.source, trigger });
-    this.setStatus('deploying', { error: null });
-    store.slots.setDesiredState(spec.id, 'running');
-    const output = await this.logs.open(deployment.id);
-    const progress = (step: string, message: string, extra: { branch?: string; outcome?: 'merged' | 'skipped' } = {}): void => {
-      output.write(`\r\n\x1b[36m[berth] ${message}\x1b[0m\r\n`);
-      events.emit('progress', { slotId: spec.id, deploymentId: deployment.id, commandId: job.request.commandId ?? null, step, message, ...extra });
-    };
-    const deadline = spec.template.deployTimeoutMs ?? DEFAULT_DEPLOY_TIMEOUT_MS;
-    const guarded = AbortSignal.any([signal, AbortSignal.timeout(deadline), output.diskFull]);
-    try {
-      if (blueGreen) await this.traffic.listen(spec.traffic.publicPort!, this.context.publicHost());
-      const copy = job.preferredCopy ?? (blueGreen ? this.instances.idleColor(store.deployments.production(spec.id)?.color ?? null) : 'single');
-      if (copy !== 'single') await this.traffic.drained(copy);
-      const port = blueGreen || spec.traffic.publicPort === undefined ? await this.freePort() : spec.traffic.publicPort;
-      const workdir = workingCopyPath(this.context.storagePath, spec, copy);
-      const plan = this.plan(workdir, port, copy, deployment.id, job.request);
-      deployment = this.records.update(deployment.id, { status: 'preparing', port, color: copy === 'single' ? null : copy, error: null });
-      if (this.instances.get(copy)) {
-        progress('stop', copy === 'single' ? 'stopping the running version to replace it' : `stopping the ${copy} preview to reuse its working copy`);
-        await this.stopInstance(copy);
-      }
-      if (job.prepareSource) {
-        // An existing deployment comes back exactly as it was: its snapshot or its commit, never
-        // what its folder or branch holds today.
-        const from = job.fresh ? deployment.source : reproducibleSource(deployment);
-        progress('source', describeSource(from));
-        mkdirSync(workdir, { recursive: true });
-        const prepared = await this.context.sources.prepare({
-          spec,
-          source: from,
-          workdir,
-          batch: job.request.batch,
-          signal: guarded,
-          onProgress: (step) => progress(step.step, step.message, { branch: step.branch, outcome: step.outcome }),
-        });
-        if (job.fresh) {
-          deployment = this.records.update(deployment.id, {
-            source: prepared.source,
-            contentHash: prepared.contentHash,
-            commitSubject: prepared.commitSubject,
-            ...(prepared.merged ? { merged: prepared.merged, skipped: prepared.skipped ?? [] } : {}),
-          });
-        }
-        store.slots.setWorkingCopyDeployment(spec.id, copy, deployment.id);
-      }
-      deployment = this.records.update(deployment.id, { status: 'building' });
-      const instance = await launchInstance({
-        store,
-        spec,
-        deploymentId: deployment.id,
-        copy,
-        workdir,
-        port,
-        plan,
-        output,
-        signal: guarded,
-        progress,
-        onStarting: () => (deployment = this.records.update(deployment.id, { status: 'starting' })),
-        track: (process) =>
-          void trackProcess(this.context.store.processes, process, this.spec.id, deployment.id, (error) =>
-            this.context.events.warn(`could not record process ${process.pid} for cleanup after a crash: ${(error as Error).message}`, this.spec.id),
-          ),
-        onServiceGaveUp: (label, exitCode, lastLines) => this.onServiceGaveUp(label, exitCode, lastLines),
-        onStopped: () => this.logs.closed(deployment.id, output),
-      });
-      this.instances.add(instance);
-      deployment = this.records.update(deployment.id, { status: 'ready' });
-      if (job.promote && blueGreen) progress('swap', `switching traffic to ${copy}`);
-      if (job.promote) deployment = this.goLive(instance, deployment);
-      else this.setStatus(this.instances.live ? 'running' : 'available', { previewDeploymentIds: this.instances.previewIds() });
-      store.deployLog.append({ slotId: spec.id, deploymentId: deployment.id, event: 'ready', source: deployment.source, trigger });
-      progress('ready', job.promote ? `deployment ${deployment.id} is live` : `preview ${deployment.id} is ready on http://127.0.0.1:${port}`);
-      void this.logs.prune(this.instances.deploymentIds());
-      return deployment;
-    } catch (error) {
-      const timedOut = guarded.aborted && !signal.aborted && !output.diskFull.aborted;
-      // A full disk first gives back the reserved room, so that the failure itself can be recorded.
-      const cause: unknown = output.diskFull.aborted ? output.diskFull.reason : asStorageError(error, this.context.storagePath);
-      if (isDiskFull(cause)) this.context.storage?.diskFull();
-      const info = toErrorInfo(timedOut ? timeoutError(deadline) : cause);
-      const message = redactText(info.message, specSecrets(spec));
-      output.write(`\r\n\x1b[31m[berth] deployment failed: ${message}\x1b[0m\r\n`);
-      await this.logs.close(deployment.id, output);
-      deployment = this.records.update(deployment.id, { status: job.fresh ? 'failed' : 'stopped', error: message });
-      store.deployLog.append({ slotId: spec.id, deploymentId: deployment.id, event: info.code === 'CANCELLED' ? 'cancelled' : 'failed', source: deployment.source, trigger, error: message });
-      this.setStatus(this.instances.live ? 'running' : 'error', { error: message });
-      void this.logs.prune(this.instances.deploymentIds());
-      throw new DeploymentFailed(info.code, message, deployment);
-    }
+    const copies: CopyName[] = blueGreen ? ['blue', 'green'] : ['single'];
+    const usable = copies.filter((copy) => !blueGreen || this.instances.live?.copy !== copy);
+    return usable.find((copy) => this.context.store.slots.getWorkingCopy(spec.id, copy)?.deploymentId === deploymentId) ?? null;
   }
 
   /** The swap: the instance becomes live, the database says so in one transaction, the old color drains. */
@@ -331,8 +264,9 @@ export class SlotController {
     this.watchLive(instance);
     if (previous) {
       const stopOld = (): Promise<void> => this.retire(previous);
-      if (previousTarget) void this.traffic.drainThenStop(previousTarget, this.spec.traffic.drainTimeoutMs, stopOld);
-      else void stopOld();
+      this.guard(`stopping the old instance of deployment ${previous.deploymentId}`, () =>
+        previousTarget ? this.traffic.drainThenStop(previousTarget, previous.spec.traffic.drainTimeoutMs, stopOld) : stopOld(),
+      );
     }
     this.setStatus('running', {
       liveColor: instance.copy === 'single' ? null : instance.copy,
@@ -343,32 +277,50 @@ export class SlotController {
     return promoted;
   }
 
+  private keepPreview(deployment: Deployment): Deployment {
+    this.setStatus(this.instances.live ? 'running' : 'available', { previewDeploymentIds: this.instances.previewIds() });
+    return deployment;
+  }
+
   /** Between deployments the live color stays watched; three failed checks restart its service. */
   private watchLive(instance: Instance): void {
-    const { traffic } = this.spec;
+    const { traffic } = instance.spec;
     if (traffic.mode !== 'blue-green' && traffic.publicPort === undefined && !traffic.healthCheck.path) return;
     const color = instance.copy === 'single' ? '' : ` (${instance.copy})`;
     instance.startWatch(traffic.healthCheck.path, traffic.healthCheck.expectStatus, traffic.healthCheck.watchIntervalMs, {
-      onUnhealthy: (reason) => {
-        const message = `the live instance${color} stopped answering its health check: ${reason}; its service is being restarted`;
-        this.context.events.error(message, this.spec.id);
-        if (this.instances.live === instance) this.setStatus('error', { error: message });
-        void instance.recycle();
-      },
-      onRecovered: () => {
-        this.context.events.info(`the live instance${color} is healthy again`, this.spec.id);
-        if (this.instances.live === instance && this.status.status === 'error') this.setStatus('running', { error: null });
-      },
+      onUnhealthy: (reason) =>
+        this.guard('restarting the live instance', () => {
+          const message = `the live instance${color} stopped answering its health check: ${reason}; its service is being restarted`;
+          this.context.events.error(message, this.spec.id);
+          if (this.instances.live === instance) this.setStatus('error', { error: message });
+          return instance.recycle();
+        }),
+      onRecovered: () =>
+        this.guard('reporting the live instance healthy again', () => {
+          this.context.events.info(`the live instance${color} is healthy again`, this.spec.id);
+          if (this.instances.live === instance && this.status.status === 'error') this.setStatus('running', { error: null });
+        }),
     });
   }
 
-  private async runStart(signal: AbortSignal, jobId: string): Promise<SlotStatus> {
+  private restartOnIdleColor(job: SlotJob, production: Deployment, signal: AbortSignal): Promise<Deployment> {
+    const copy = this.copyHolding(production.id, job.spec);
+    const source = reproducibleSource(production);
+    const request: DeployRequest = { source, trigger: job.commandId === null ? 'local' : 'server', promote: true };
+    const deployment = this.records.create(
+      { source, trigger: request.trigger, commandId: job.commandId, note: `restart of ${production.id}`, status: 'queued' },
+      job.spec,
+    );
+    return this.bringUp(job, { deployment, request, prepareSource: copy === null, promote: true, preferredCopy: copy ?? undefined, fresh: true }, signal);
+  }
+
+  private async runStart(job: SlotJob, signal: AbortSignal): Promise<SlotStatus> {
     if (this.instances.live) return this.statusSnapshot;
     const production = this.context.store.deployments.production(this.spec.id);
     if (!production) throw new BerthError('NOT_FOUND', `slot '${this.spec.name}' has no deployment to start yet; deploy it first`);
-    const copy = this.copyHolding(production.id);
-    const request: DeployRequest = { source: production.source, trigger: 'local', promote: true, commandId: jobId };
-    await this.bringUp({ deployment: production, request, prepareSource: copy === null, promote: true, preferredCopy: copy ?? undefined, fresh: false }, signal);
+    const copy = this.copyHolding(production.id, job.spec);
+    const request: DeployRequest = { source: production.source, trigger: 'local', promote: true };
+    await this.bringUp(job, { deployment: production, request, prepareSource: copy === null, promote: true, preferredCopy: copy ?? undefined, fresh: false }, signal);
     return this.statusSnapshot;
   }
 
@@ -386,6 +338,12 @@ export class SlotController {
     return this.statusSnapshot;
   }
 
+  private async leaveBlueGreen(): Promise<void> {
+    this.traffic.unavailable(`slot ${this.spec.name} is switching to single mode`)?.stop();
+    await Promise.all((['blue', 'green'] as const).map((copy) => this.stopInstance(copy)));
+    await this.traffic.close();
+  }
+
   private async stopInstance(copy: CopyName): Promise<void> {
     const instance = this.instances.take(copy);
     if (instance) await this.retire(instance);
@@ -401,33 +359,27 @@ export class SlotController {
     }
   }
 
-  private onServiceGaveUp(label: string, exitCode: number, lastLines: string): void {
-    const message = redactText(
-      `service '${label}' exited with code ${exitCode} and was restarted 3 times in 5 minutes; it stays down. Last lines:\n${lastLines}`,
-      specSecrets(this.spec),
-    );
-    this.context.events.error(message, this.spec.id);
-    this.setStatus('error', { error: message });
+  /**
+   * The restart policy gave up on a service. Only the live color makes the slot `error`; a preview,
+   * a draining or a warm color fails its own deployment and the slot keeps serving as before.
+   */
+  private serviceGaveUp(deploymentId: string, spec: SlotSpec, message: string): void {
+    const { events } = this.context;
+    if (this.instances.live?.deploymentId === deploymentId) {
+      events.error(message, spec.id);
+      this.setStatus('error', { error: message });
+      return;
+    }
+    const deployment = this.context.store.deployments.get(deploymentId);
+    events.error(`deployment ${deploymentId}: ${message}`, spec.id);
+    if (deployment?.status === 'ready') this.records.update(deploymentId, { status: 'failed', error: message });
+    const instance = this.instances.withDeployment(deploymentId);
+    if (instance) this.guard(`stopping the failed deployment ${deploymentId}`, () => this.stopInstance(instance.copy));
   }
 
-  private plan(workdir: string, port: number, copy: CopyName, deploymentId: string, request: DeployRequest): CommandPlan {
-    const scriptDir = join(this.context.storagePath, 'tmp', 'scripts');
-    return planCommands({
-      spec: this.spec,
-      storagePath: this.context.storagePath,
-      workdir,
-      scriptDir,
-      port,
-      color: copy,
-      deploymentId,
-      gitBranch: request.source.kind === 'git' ? request.source.branch : request.batch?.starterBranch,
-      starterBranch: request.batch?.starterBranch,
-    });
-  }
-
-  private freePort(): Promise<number> {
-    const publicPort = this.spec.traffic.publicPort;
-    return findFreePort({ range: this.context.colorPortRange(), exclude: publicPort === undefined ? [] : [publicPort] });
+  /** Work a callback started (a process exit, a timer): a throw is logged for this slot, never the end of the agent. */
+  private guard(what: string, work: () => unknown): void {
+    this.context.events.guard(`slot '${this.spec.name}': ${what}`, work, undefined, this.spec.id);
   }
 
   private setStatus(status: SlotState, changes: Partial<Omit<SlotStatus, 'status' | 'slotId'>>): void {
@@ -436,10 +388,4 @@ export class SlotController {
     this.context.store.slots.setStatus(this.spec.id, status, this.status.liveColor, this.status.error);
     this.context.events.emit('slot.status', this.statusSnapshot);
   }
-}
-
-/** The source that brings back exactly this deployment's version. */
-function reproducibleSource(deployment: Deployment): Source {
-  if (deployment.contentHash) return { kind: 'snapshot', contentHash: deployment.contentHash };
-  return deployment.source;
 }

@@ -1,10 +1,15 @@
-import type { AgentEvents } from '../events';
-import { BerthError, type Deployment, type SlotSpec } from '../protocol';
-import type { NewDeployment, Store } from '../store';
+import { assertDeploymentMove } from '../deployments/deployment-lifecycle';
+import { secretFreeSpec, specChanges } from '../deployments/spec-changes';
+import type { AgentEvents, ProgressEvent } from '../events';
+import { BerthError, type Deployment, type DeploymentTrigger, type SlotSpec } from '../protocol';
+import type { DeployLogEvent, NewDeployment, Store } from '../store';
 
 type DeploymentChanges = Parameters<Store['deployments']['update']>[1];
 
-/** One slot's deployment records: every change is stored, then reported as a `deployment.update`. */
+/**
+ * One slot's deployment records: every change is stored, then reported as a `deployment.update`;
+ * a status change must be a move the deployment lifecycle allows, or it throws before writing.
+ */
 export class SlotDeployments {
   constructor(
     private readonly store: Store,
@@ -12,11 +17,20 @@ export class SlotDeployments {
     private readonly spec: () => SlotSpec,
   ) {}
 
-  create(deployment: Omit<NewDeployment, 'slotId'>): Deployment {
-    return this.publish(this.store.deployments.insert({ ...deployment, slotId: this.spec().id }));
+  /** A new deployment with the secret-free spec it runs with, and what changed since the one before. */
+  create(deployment: Omit<NewDeployment, 'slotId' | 'specJson' | 'changes'>, spec: SlotSpec): Deployment {
+    const slotId = this.spec().id;
+    const stored = secretFreeSpec(spec);
+    const previous = this.store.deployments.lastSpecJson(slotId);
+    const changes = specChanges(previous === null ? null : (JSON.parse(previous) as SlotSpec), stored);
+    return this.publish(this.store.deployments.insert({ ...deployment, slotId, specJson: JSON.stringify(stored), changes }));
   }
 
   update(id: string, changes: DeploymentChanges): Deployment {
+    if (changes.status !== undefined) {
+      const current = this.require(id);
+      if (current.status !== changes.status) assertDeploymentMove(id, current.status, changes.status);
+    }
     return this.publish(this.store.deployments.update(id, changes));
   }
 
@@ -27,6 +41,16 @@ export class SlotDeployments {
     const promoted = this.publish(this.store.deployments.promote(slotId, id));
     if (previous && previous.id !== id) this.publish(this.store.deployments.get(previous.id)!);
     return promoted;
+  }
+
+  /** The slot's append-only history: a deployment started, became ready, failed or was cancelled. */
+  logEvent(deployment: Deployment, event: DeployLogEvent, trigger: DeploymentTrigger, error?: string): void {
+    this.store.deployLog.append({ slotId: deployment.slotId, deploymentId: deployment.id, event, source: deployment.source, trigger, ...(error !== undefined ? { error } : {}) });
+  }
+
+  /** A step of a running deployment, for the window and the CLI. */
+  progress(event: ProgressEvent): void {
+    this.events.emit('progress', event);
   }
 
   /** Newest first, soft-deleted ones left out. */

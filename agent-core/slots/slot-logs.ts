@@ -24,11 +24,10 @@ export class SlotLogs {
     private readonly spec: () => SlotSpec,
   ) {}
 
-  /** The deployment's log, opened; one that is open already (a restart while the old instance drains) is shared. */
-  async open(deploymentId: string): Promise<DeploymentOutput> {
+  /** The deployment's log, opened (redacting the secrets of the spec it runs with); one that is open already (a restart while the old instance drains) is shared. */
+  async open(deploymentId: string, spec: SlotSpec = this.spec()): Promise<DeploymentOutput> {
     const open = this.hub.output(deploymentId);
     if (open?.retain()) return open;
-    const spec = this.spec();
     const output = await DeploymentOutput.open({ storagePath: this.storagePath, slotId: spec.id, deploymentId, secrets: specSecrets(spec) });
     this.hub.attach(deploymentId, output);
     return output;

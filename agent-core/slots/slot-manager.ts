@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { AgentEvents } from '../events';
-import { BerthError, SlotSpec, type SlotStatus } from '../protocol';
+import { BerthError, type SlotSpec, type SlotStatus } from '../protocol';
 import type { SlotSpecVault } from '../secrets';
 import type { SlotOrigin } from '../store';
 import { endOrphans } from './orphans';
@@ -56,23 +56,39 @@ export class SlotManager {
     throw new BerthError('NOT_FOUND', `no slot '${reference}' on this host`);
   }
 
-  /** Stores the spec (the server pushes it with every action) and returns the slot's controller. */
-  async define(input: unknown, origin: SlotOrigin): Promise<SlotController> {
-    const parsed = SlotSpec.safeParse(input);
-    if (!parsed.success) {
-      const problems = parsed.error.issues.map((issue) => `${issue.path.join('.') || 'slot'}: ${issue.message}`).join('; ');
-      throw new BerthError('INVALID_PAYLOAD', `invalid slot spec: ${problems}`);
-    }
-    const spec = parsed.data;
-    const record = await this.vault.save(spec, origin);
+  /**
+   * Takes a received spec (the server pushes it with every action) as the slot's last one at once,
+   * so that actions queued from now on see it, and stores it; `saved` settles once it is on the disk.
+   * Synchronous up to the store, so the slot's queue sees actions in the order they were received.
+   */
+  accept(spec: SlotSpec, origin: SlotOrigin): { controller: SlotController; saved: Promise<void> } {
     const existing = this.controllers.get(spec.id);
+    const stored = this.vault.save(spec, origin);
     if (existing) {
-      existing.replaceSpec(spec);
-      return existing;
+      const saved = stored.then(() => undefined);
+      existing.replaceSpec(spec, saved);
+      return { controller: existing, saved };
     }
-    const controller = new SlotController(this.context, spec, origin, record);
+    const controller = new SlotController(this.context, spec, origin, { status: 'available', error: null, updatedAt: new Date().toISOString() });
     this.controllers.set(spec.id, controller);
-    this.events.emit('slot.status', controller.statusSnapshot);
+    const saved = stored.then(
+      () => {
+        if (this.controllers.get(spec.id) === controller) this.events.emit('slot.status', controller.statusSnapshot);
+      },
+      (error: unknown) => {
+        // A new slot whose spec could not be stored does not exist.
+        if (this.controllers.get(spec.id) === controller) this.controllers.delete(spec.id);
+        throw error;
+      },
+    );
+    controller.storing(saved);
+    return { controller, saved };
+  }
+
+  /** Stores the spec and returns the slot's controller once it is stored. */
+  async define(spec: SlotSpec, origin: SlotOrigin): Promise<SlotController> {
+    const { controller, saved } = this.accept(spec, origin);
+    await saved;
     return controller;
   }
 
@@ -84,7 +100,7 @@ export class SlotManager {
       .map(async (controller) => {
         this.events.info(`restoring slot '${controller.currentSpec.name}', which was running when the agent stopped`, controller.id);
         try {
-          await controller.start(`restore-${randomUUID()}`);
+          await controller.start({ id: `restore-${randomUUID()}`, commandId: null, name: 'restore' });
         } catch (error) {
           this.events.error(`could not restore slot '${controller.currentSpec.name}': ${(error as Error).message}`, controller.id);
         }
@@ -97,9 +113,10 @@ export class SlotManager {
     await Promise.all(this.list().map((controller) => controller.shutdown()));
   }
 
-  async remove(slotId: string): Promise<void> {
+  /** Stops the slot (cancelling what it has queued or running, with `reason`) and forgets it. */
+  async remove(slotId: string, reason = 'cancelled by the slot\'s removal'): Promise<void> {
     const controller = this.require(slotId);
-    await controller.shutdown();
+    await controller.shutdown(reason);
     await this.vault.remove(slotId);
     this.controllers.delete(slotId);
     this.events.emit('slot.removed', { slotId });

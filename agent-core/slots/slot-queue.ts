@@ -52,6 +52,12 @@ export class SlotQueue {
     return false;
   }
 
+  /** Cancels the queued and the running jobs whose label matches (each ends CANCELLED with `reason`); returns how many. */
+  cancelWhere(matches: (label: string) => boolean, reason: string): number {
+    const ids = [...this.waiting, ...(this.current ? [this.current] : [])].filter((entry) => matches(entry.job.label)).map((entry) => entry.job.id);
+    return ids.filter((id) => this.cancel(id, reason)).length;
+  }
+
   /** Cancels everything queued and aborts the running job; resolves when the queue is idle. */
   async cancelAll(reason: string): Promise<void> {
     for (const entry of this.waiting.splice(0)) {

@@ -12,6 +12,10 @@ export class SlotTraffic {
 
   constructor(private readonly name: string) {}
 
+  get isListening(): boolean {
+    return this.listening !== null;
+  }
+
   get liveColor(): Color | null {
     return this.proxy?.target?.color ?? null;
   }

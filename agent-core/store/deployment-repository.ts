@@ -6,6 +6,7 @@ import {
   type DeploymentState,
   type DeploymentTrigger,
   type Source,
+  type SpecChange,
 } from '../protocol';
 import { newId } from './ids';
 import { now } from './timestamps';
@@ -22,6 +23,9 @@ export interface NewDeployment {
   port?: number | null;
   commandId?: string | null;
   note?: string | null;
+  /** The secret-free spec it runs with (JSON), and what changed in it since the deployment before. */
+  specJson?: string | null;
+  changes?: SpecChange[] | null;
 }
 
 /**
@@ -70,6 +74,8 @@ interface DeploymentRow {
   commit_subject: string | null;
   merged_json: string | null;
   skipped_json: string | null;
+  spec_json: string | null;
+  changes_json: string | null;
 }
 
 // Column each change writes, and how its value is stored.
@@ -89,11 +95,14 @@ const CHANGE_COLUMNS: { [K in keyof DeploymentChanges]-?: [string, (value: Deplo
 function prepareStatements(db: Database.Database) {
   return {
     insert: db.prepare<Record<string, unknown>, DeploymentRow>(
-      `INSERT INTO deployments (id, slot_id, status, color, source_json, content_hash, port, created_at, command_id, "trigger", note)
-       VALUES (@id, @slotId, @status, @color, @sourceJson, @contentHash, @port, @createdAt, @commandId, @trigger, @note)
+      `INSERT INTO deployments (id, slot_id, status, color, source_json, content_hash, port, created_at, command_id, "trigger", note, spec_json, changes_json)
+       VALUES (@id, @slotId, @status, @color, @sourceJson, @contentHash, @port, @createdAt, @commandId, @trigger, @note, @specJson, @changesJson)
        RETURNING *`,
     ),
     get: db.prepare<[string], DeploymentRow>('SELECT * FROM deployments WHERE id = ?'),
+    lastSpec: db.prepare<[string], { spec_json: string }>(
+      'SELECT spec_json FROM deployments WHERE slot_id = ? AND spec_json IS NOT NULL ORDER BY created_at DESC, id DESC LIMIT 1',
+    ),
     listLive: db.prepare<[string], DeploymentRow>(
       'SELECT * FROM deployments WHERE slot_id = ? AND expires_at IS NULL ORDER BY created_at DESC, id DESC',
     ),
@@ -165,8 +174,15 @@ export class DeploymentRepository {
       commandId: deployment.commandId ?? null,
       trigger: deployment.trigger,
       note: deployment.note ?? null,
+      specJson: deployment.specJson ?? null,
+      changesJson: deployment.changes ? JSON.stringify(deployment.changes) : null,
     });
     return toDeployment(row!);
+  }
+
+  /** The secret-free spec (JSON) of the slot's newest deployment that has one. */
+  lastSpecJson(slotId: string): string | null {
+    return this.statements.lastSpec.get(slotId)?.spec_json ?? null;
   }
 
   get(id: string): Deployment | null {
@@ -274,5 +290,6 @@ function toDeployment(row: DeploymentRow): Deployment {
   };
   if (row.merged_json !== null) deployment.merged = JSON.parse(row.merged_json) as string[];
   if (row.skipped_json !== null) deployment.skipped = JSON.parse(row.skipped_json) as SkippedBranch[];
+  if (row.changes_json !== null) deployment.changes = JSON.parse(row.changes_json) as SpecChange[];
   return deployment;
 }

@@ -23,4 +23,3 @@ export { SnapshotRepository, type SnapshotRecord } from './snapshot-repository';
 export { lockStorage, StorageInUseError, LOCK_FILE, type StorageLock } from './storage-lock';
 export { StorageSpace, RESERVE_FILE, type StorageState, type StorageSpaceOptions } from './storage-space';
 export { isDiskFull, storageFullError, asStorageError, diskUsage, defaultFloorBytes } from './disk-space';
-export { guardAgainstDiskFull } from './disk-full-guard';

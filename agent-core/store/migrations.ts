@@ -131,4 +131,6 @@ CREATE INDEX commands_running ON commands(state) WHERE state = 'running';
 export const MIGRATIONS: readonly Migration[] = [
   { name: 'initial schema', up: (db) => db.exec(INITIAL_SCHEMA) },
   { name: 'control-plane outbox and commands', up: (db) => db.exec(CONTROL_PLANE_SCHEMA) },
+  // The secret-free spec each deployment ran with, and what changed in it since the one before.
+  { name: 'deployment spec', up: (db) => db.exec('ALTER TABLE deployments ADD COLUMN spec_json TEXT NULL; ALTER TABLE deployments ADD COLUMN changes_json TEXT NULL;') },
 ];

@@ -2,7 +2,8 @@ import { agentVersion } from '../connection/agent-version';
 import { LocalApiServer, controlPlaneConnection, serveMessagePort } from '../local-api';
 import { AgentRuntime } from '../runtime';
 import { ApiKeyStore, KeychainSecretStore, type SecretStore } from '../secrets';
-import { guardAgainstDiskFull } from '../store';
+import { keepAgentAlive } from '../events';
+import { isDiskFull } from '../store';
 import { logAgentEvents } from './agent-log';
 import { receiveFromMain, tellMain, type ParentPortLike } from './parent-port';
 
@@ -22,7 +23,9 @@ export async function hostEmbeddedAgent(parent: ParentPortLike, options: Embedde
   const secrets = options.secretStore ?? new KeychainSecretStore();
   const runtime = await AgentRuntime.create({ storagePath: options.storagePath, secretStore: secrets });
   logAgentEvents(runtime.events, options.log);
-  const unguard = guardAgainstDiskFull({ onDiskFull: () => runtime.storage.diskFull(), warn: (message) => runtime.events.error(message) });
+  const unguard = keepAgentAlive(runtime.events, (error) => {
+    if (isDiskFull(error)) runtime.storage.diskFull();
+  });
   const server = await LocalApiServer.create({
     agent: runtime,
     apiKeys: new ApiKeyStore(secrets),

@@ -126,6 +126,13 @@ describe('alert monitor', () => {
     expect(seen).toEqual(hook.received);
   });
 
+  it('posts a ready preview that fails later, when its service stays down', async () => {
+    events.emit('deployment.update', deployment('dep_1', 'ready'));
+    events.emit('deployment.update', deployment('dep_1', 'failed', "service 'web' exited with code 3"));
+    await waitFor(() => hook.received.length === 1, 'the webhook POST');
+    expect(hook.received[0]).toMatchObject({ event: 'deployment.failed', deployment: 'dep_1', message: expect.stringContaining("service 'web' exited") });
+  });
+
   it('alerts once more after three failed deployments in a row, and counts again after a success', async () => {
     for (const id of ['dep_1', 'dep_2', 'dep_3']) events.emit('deployment.update', deployment(id, 'failed', 'boom'));
     // The same failed deployment published again (a soft delete, say) is no new failure.

@@ -7,6 +7,8 @@ import { findFreePort } from '../../agent-core/traffic';
 import { startTestAgent, type TestAgent } from '../fixtures/agent-runtime';
 import { sampleSlotSpec, writeSampleApp } from '../fixtures/slot-spec';
 import { waitFor } from '../fixtures/wait';
+import { localJob } from '../../agent-core/slots';
+import { SlotSpec } from '../../agent-core/protocol';
 
 interface Served {
   version: string;
@@ -25,15 +27,14 @@ describe('blue-green deployments', () => {
   let publicPort: number;
   let slot: SlotController;
   const deployVersion = (version: string, options: { promote?: boolean } = {}) =>
-    slot.deploy({ source: { kind: 'directory', path: writeSampleApp(join(agent.sourceRoot, version), version) }, trigger: 'local', ...options }, `deploy-${version}`);
+    slot.deploy({ source: { kind: 'directory', path: writeSampleApp(join(agent.sourceRoot, version), version) }, trigger: 'local', ...options }, localJob('test', `deploy-${version}`));
 
   beforeEach(async () => {
     agent = await startTestAgent({ publicHost: '127.0.0.1' });
     publicPort = await findFreePort({ range: [44000, 44999] });
-    slot = await agent.runtime.slots.define(
-      sampleSlotSpec({
+    slot = await agent.runtime.slots.define(SlotSpec.parse(sampleSlotSpec({
         traffic: { mode: 'blue-green', publicPort, healthCheck: { path: '/healthz', intervalMs: 100, timeoutMs: 5_000, watchIntervalMs: 100 }, drainTimeoutMs: 5_000 },
-      }),
+      })),
       'local',
     );
   });
@@ -114,7 +115,7 @@ describe('blue-green deployments', () => {
     expect(slot.statusSnapshot.previewDeploymentIds).toEqual([preview.id]);
     expect(await get(preview.port!)).toMatchObject({ body: { version: 'v2' } });
     expect(await get(publicPort)).toMatchObject({ body: { version: 'v1' } });
-    const promoted = await slot.promote(preview.id, 'promote');
+    const promoted = await slot.promote(preview.id, localJob('test', 'promote'));
     expect(promoted.isProduction).toBe(true);
     expect(await get(publicPort)).toMatchObject({ body: { version: 'v2', color: 'green' } });
     expect(slot.statusSnapshot).toMatchObject({ liveColor: 'green', previewDeploymentIds: [], productionDeploymentId: preview.id });
@@ -123,7 +124,7 @@ describe('blue-green deployments', () => {
   it('rolls back to the previous production deployment from its intact working copy', async () => {
     const v1 = await deployVersion('v1');
     await deployVersion('v2');
-    const rolledBack = await slot.rollback(undefined, 'rollback');
+    const rolledBack = await slot.rollback(undefined, localJob('test', 'rollback'));
     expect(rolledBack).toMatchObject({ id: v1.id, isProduction: true, status: 'ready' });
     expect(await get(publicPort)).toMatchObject({ body: { version: 'v1', color: 'blue' } });
     const production = agent.runtime.store.deployments.listForSlot(slot.id).filter((deployment) => deployment.isProduction);
@@ -135,7 +136,7 @@ describe('blue-green deployments', () => {
     await deployVersion('v2');
     await deployVersion('v3');
     // blue now holds v3, green v2: v1 comes back by re-extraction into green.
-    const rolledBack = await slot.rollback(v1.id, 'rollback');
+    const rolledBack = await slot.rollback(v1.id, localJob('test', 'rollback'));
     expect(rolledBack).toMatchObject({ id: v1.id, isProduction: true, color: 'green' });
     expect(await get(publicPort)).toMatchObject({ body: { version: 'v1', color: 'green' } });
   });
@@ -143,7 +144,7 @@ describe('blue-green deployments', () => {
   it('leaves exactly one production deployment when two promotions race', async () => {
     await deployVersion('v1');
     const a = await deployVersion('v2', { promote: false });
-    const results = await Promise.allSettled([slot.promote(a.id, 'p1'), slot.rollback(undefined, 'p2')]);
+    const results = await Promise.allSettled([slot.promote(a.id, localJob('test', 'p1')), slot.rollback(undefined, localJob('test', 'p2'))]);
     expect(results.map((result) => result.status)).toContain('fulfilled');
     const production = agent.runtime.store.deployments.listForSlot(slot.id).filter((deployment) => deployment.isProduction);
     expect(production).toHaveLength(1);
@@ -156,12 +157,11 @@ describe('blue-green deployments', () => {
     const taken = await findFreePort({ range: [45000, 45999] });
     await new Promise<void>((resolve) => blocker.listen(taken, '127.0.0.1', resolve));
     try {
-      const other = await agent.runtime.slots.define(
-        sampleSlotSpec({ id: 'slot_other', name: 'qa-2', traffic: { mode: 'blue-green', publicPort: taken } }),
+      const other = await agent.runtime.slots.define(SlotSpec.parse(sampleSlotSpec({ id: 'slot_other', name: 'qa-2', traffic: { mode: 'blue-green', publicPort: taken } })),
         'local',
       );
       const failure = await other
-        .deploy({ source: { kind: 'directory', path: writeSampleApp(join(agent.sourceRoot, 'x'), 'v1') }, trigger: 'local' }, 'd')
+        .deploy({ source: { kind: 'directory', path: writeSampleApp(join(agent.sourceRoot, 'x'), 'v1') }, trigger: 'local' }, localJob('test', 'd'))
         .catch((error: unknown) => error);
       expect(failure).toMatchObject({ code: 'PORT_IN_USE' });
       expect((failure as Error).message).toContain(`public port ${taken} is already in use`);
@@ -173,7 +173,7 @@ describe('blue-green deployments', () => {
   it('stops the slot: the proxy answers 503 and no instance is left', async () => {
     await deployVersion('v1');
     const pids = slot.runningPids;
-    await slot.stop('stop');
+    await slot.stop(localJob('test', 'stop'));
     expect((await get(publicPort)).status).toBe(503);
     for (const pid of pids) expect(await processStartTime(pid)).toBeNull();
   });

@@ -6,6 +6,8 @@ import { findFreePort } from '../../agent-core/traffic';
 import { startTestAgent, type TestAgent } from '../fixtures/agent-runtime';
 import { createGitOrigin, type GitOrigin } from '../fixtures/git-origin';
 import { SAMPLE_APP, sampleSlotSpec } from '../fixtures/slot-spec';
+import { localJob } from '../../agent-core/slots';
+import { SlotSpec } from '../../agent-core/protocol';
 
 describe('git deployments', () => {
   let agent: TestAgent;
@@ -22,12 +24,12 @@ describe('git deployments', () => {
   });
 
   const defineSlot = () =>
-    agent.runtime.slots.define(sampleSlotSpec({ repository: { url: origin.url }, traffic: { mode: 'single', publicPort: port } }), 'local');
+    agent.runtime.slots.define(SlotSpec.parse(sampleSlotSpec({ repository: { url: origin.url }, traffic: { mode: 'single', publicPort: port } })), 'local');
 
   it('deploys a branch and records its commit and subject', async () => {
     const commit = origin.commit('feature/login', { VERSION: 'login\n' }, 'Add the login page');
     const slot = await defineSlot();
-    const deployment = await slot.deploy({ source: { kind: 'git', branch: 'feature/login' }, trigger: 'local' }, 'deploy');
+    const deployment = await slot.deploy({ source: { kind: 'git', branch: 'feature/login' }, trigger: 'local' }, localJob('test', 'deploy'));
     expect(deployment).toMatchObject({ status: 'ready', source: { kind: 'git', branch: 'feature/login', commit }, commitSubject: 'Add the login page' });
     const served = (await (await fetch(`http://127.0.0.1:${port}/`)).json()) as { version: string };
     expect(served.version).toBe('login');
@@ -42,8 +44,8 @@ describe('git deployments', () => {
     const steps: ProgressEvent[] = [];
     agent.runtime.events.on('progress', (event) => steps.push(event));
     const deployment = await slot.deploy(
-      { source: { kind: 'git', branch: 'main' }, trigger: 'server', commandId: 'cmd_batch', batch: { starterBranch: 'main', branches: ['feature/a', 'feature/conflict', 'feature/b'] } },
-      'cmd_batch',
+      { source: { kind: 'git', branch: 'main' }, trigger: 'server', batch: { starterBranch: 'main', branches: ['feature/a', 'feature/conflict', 'feature/b'] } },
+      { id: 'cmd_batch', commandId: 'cmd_batch' },
     );
     expect(deployment.status).toBe('ready');
     expect(deployment.merged).toEqual(['feature/a', 'feature/b']);
@@ -58,7 +60,7 @@ describe('git deployments', () => {
 
   it('fails with SOURCE_FAILED naming a branch that origin does not have, and keeps nothing running', async () => {
     const slot = await defineSlot();
-    await expect(slot.deploy({ source: { kind: 'git', branch: 'nope' }, trigger: 'local' }, 'deploy')).rejects.toMatchObject({
+    await expect(slot.deploy({ source: { kind: 'git', branch: 'nope' }, trigger: 'local' }, localJob('test', 'deploy'))).rejects.toMatchObject({
       code: 'SOURCE_FAILED',
       message: expect.stringContaining("branch 'nope' not found on origin"),
     });

@@ -6,6 +6,8 @@ import { TRANSPORT_KINDS, startLocalApiHarness, type LocalApiHarness } from '../
 import { expectInSync, localSlotDefinition, watchState } from '../fixtures/local-api-watch';
 import { sampleSlotSpec } from '../fixtures/slot-spec';
 import { makeTempDir } from '../fixtures/temp-dir';
+import { localJob } from '../../agent-core/slots';
+import { SlotSpec } from '../../agent-core/protocol';
 
 const SECRET_SPEC = {
   repository: { url: 'https://git.example.com/acme/web.git', token: 'ghp_repository_token_1234' },
@@ -110,8 +112,8 @@ describe.each(TRANSPORT_KINDS)('local slots over %s', (kind) => {
 
   it('keeps the spec of a slot from the control plane read-only but starts, stops and restarts it', async () => {
     const folder = localSlotDefinition(harness, 'pushed').folder;
-    const controller = await harness.agent.runtime.slots.define(sampleSlotSpec({ id: 'slot_pushed', name: 'pushed' }), 'server');
-    await controller.deploy({ source: { kind: 'directory', path: folder }, trigger: 'server' }, 'server-job');
+    const controller = await harness.agent.runtime.slots.define(SlotSpec.parse(sampleSlotSpec({ id: 'slot_pushed', name: 'pushed' })), 'server');
+    await controller.deploy({ source: { kind: 'directory', path: folder }, trigger: 'server' }, localJob('test', 'server-job'));
     const { slots } = await client.call('state.get');
     expect(slots[0]).toMatchObject({ id: 'slot_pushed', origin: 'server', source: null });
 

@@ -5,6 +5,8 @@ import { startTestAgent, type TestAgent } from '../fixtures/agent-runtime';
 import { createGitOrigin, type GitOrigin } from '../fixtures/git-origin';
 import { SAMPLE_APP, sampleSlotSpec } from '../fixtures/slot-spec';
 import { makeTempDir } from '../fixtures/temp-dir';
+import { localJob } from '../../agent-core/slots';
+import { SlotSpec } from '../../agent-core/protocol';
 
 const HOOKS = ['post-checkout', 'post-merge', 'pre-commit', 'reference-transaction', 'pre-auto-gc', 'post-index-change'];
 
@@ -62,14 +64,14 @@ describe('git and the working copy', () => {
 
     const spec = sampleSlotSpec({ repository: { url: origin.url } });
     spec.template.initial = [{ type: 'bash', name: 'plant', arguments: plantingScript(evil, elsewhere) }];
-    const slot = await agent.runtime.slots.define(spec, 'local');
-    const first = await slot.deploy({ source: { kind: 'git', branch: 'main' }, trigger: 'local' }, 'first');
+    const slot = await agent.runtime.slots.define(SlotSpec.parse(spec), 'local');
+    const first = await slot.deploy({ source: { kind: 'git', branch: 'main' }, trigger: 'local' }, localJob('test', 'first'));
     expect(first.status).toBe('ready');
     const workingCopy = join(agent.storagePath, 'slots', 'acme-web', 'qa-1');
     expect(readFileSync(join(workingCopy, '.git', 'config'), 'utf8')).toContain(evil);
 
     const second = origin.commit('main', { VERSION: 'v2\n', 'notes.txt': 'new file\n' }, 'v2');
-    const deployment = await slot.deploy({ source: { kind: 'git', branch: 'main' }, trigger: 'local' }, 'second');
+    const deployment = await slot.deploy({ source: { kind: 'git', branch: 'main' }, trigger: 'local' }, localJob('test', 'second'));
     expect(deployment).toMatchObject({ status: 'ready', source: { commit: second } });
     expect(readFileSync(join(workingCopy, 'VERSION'), 'utf8')).toBe('v2\n');
     expect(existsSync(marker)).toBe(false);
@@ -80,8 +82,8 @@ describe('git and the working copy', () => {
   it('a .git file pointing at another repository is not followed', async () => {
     const spec = sampleSlotSpec({ repository: { url: origin.url } });
     const victim = join(outside.path, 'victim');
-    const slot = await agent.runtime.slots.define(spec, 'local');
-    await slot.deploy({ source: { kind: 'git', branch: 'main' }, trigger: 'local' }, 'first');
+    const slot = await agent.runtime.slots.define(SlotSpec.parse(spec), 'local');
+    await slot.deploy({ source: { kind: 'git', branch: 'main' }, trigger: 'local' }, localJob('test', 'first'));
     const workingCopy = join(agent.storagePath, 'slots', 'acme-web', 'qa-1');
     // What a slot's command could do: move the repository out and leave a pointer to a folder it controls.
     writeFileSync(join(workingCopy, '.git-pointer'), '');
@@ -91,7 +93,7 @@ describe('git and the working copy', () => {
     writeFileSync(join(workingCopy, '.git'), `gitdir: ${join(victim, '.git')}\n`);
 
     origin.commit('main', { VERSION: 'v2\n' }, 'v2');
-    const deployment = await slot.deploy({ source: { kind: 'git', branch: 'main' }, trigger: 'local' }, 'second');
+    const deployment = await slot.deploy({ source: { kind: 'git', branch: 'main' }, trigger: 'local' }, localJob('test', 'second'));
     expect(deployment.status).toBe('ready');
     expect(execFileSync('git', ['-C', victim, 'remote'], { encoding: 'utf8' }).trim()).toBe('');
   });

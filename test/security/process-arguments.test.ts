@@ -5,6 +5,8 @@ import { executableFinder } from '../../agent-core/runner';
 import { startTestAgent, type TestAgent } from '../fixtures/agent-runtime';
 import { sampleSlotSpec, writeSampleApp } from '../fixtures/slot-spec';
 import { waitFor } from '../fixtures/wait';
+import { localJob } from '../../agent-core/slots';
+import { SlotSpec } from '../../agent-core/protocol';
 
 const SECRET = 'ps-visible-s3cr3t-4471';
 const hasPython = executableFinder(process.env)(['python3', 'python']) !== null;
@@ -40,8 +42,8 @@ describe.skipIf(process.platform !== 'linux')('secrets and process arguments', (
       ...(hasPython ? [{ type: 'python' as const, name: 'worker', arguments: 'import time\ntoken = "{Token}"\nwhile True:\n    time.sleep(1)', service: true }] : []),
       { type: 'node', name: 'web', arguments: "const token = '{Token}';\nrequire('./server.cjs');", service: true },
     ];
-    const slot = await agent.runtime.slots.define(spec, 'local');
-    await slot.deploy({ source: { kind: 'directory', path: app }, trigger: 'local' }, 'deploy');
+    const slot = await agent.runtime.slots.define(SlotSpec.parse(spec), 'local');
+    await slot.deploy({ source: { kind: 'directory', path: app }, trigger: 'local' }, localJob('test', 'deploy'));
     expect(slot.runningPids.length).toBe(spec.template.startup.length);
 
     const scripts = join(agent.storagePath, 'tmp', 'scripts');
@@ -57,7 +59,7 @@ describe.skipIf(process.platform !== 'linux')('secrets and process arguments', (
     expect(statSync(scripts).mode & 0o777).toBe(0o700);
     for (const file of readdirSync(scripts)) expect(statSync(join(scripts, file)).mode & 0o777).toBe(0o600);
 
-    await slot.stop('stop');
+    await slot.stop(localJob('test', 'stop'));
     expect(readdirSync(scripts)).toEqual([]);
   });
 });

@@ -5,6 +5,8 @@ import { deploymentLogPath } from '../../agent-core/logs';
 import { startTestAgent, type TestAgent } from '../fixtures/agent-runtime';
 import { sampleSlotSpec, writeSampleApp } from '../fixtures/slot-spec';
 import { waitFor } from '../fixtures/wait';
+import { localJob } from '../../agent-core/slots';
+import { SlotSpec } from '../../agent-core/protocol';
 
 // What a person might have exported before starting the agent, or what its service sets.
 const AGENT_ENV = {
@@ -34,8 +36,8 @@ describe('a slot and the agent\'s environment', () => {
   /** Deploys `spec` and returns its log once it holds `until`. */
   async function deployAndReadLog(spec: ReturnType<typeof sampleSlotSpec>, until: string): Promise<string> {
     const app = writeSampleApp(join(agent.sourceRoot, spec.name), 'v1');
-    const slot = await agent.runtime.slots.define(spec, 'local');
-    const deployment = await slot.deploy({ source: { kind: 'directory', path: app }, trigger: 'local' }, `deploy-${spec.name}`);
+    const slot = await agent.runtime.slots.define(SlotSpec.parse(spec), 'local');
+    const deployment = await slot.deploy({ source: { kind: 'directory', path: app }, trigger: 'local' }, localJob('test', `deploy-${spec.name}`));
     const path = deploymentLogPath(agent.storagePath, slot.id, deployment.id);
     return waitFor(() => {
       const text = readFileSync(path, 'utf8');
@@ -78,7 +80,7 @@ describe('a slot and the agent\'s environment', () => {
   it('another slot\'s secret printed by a slot is masked in its log', async () => {
     const holder = sampleSlotSpec({ id: 'slot_holder', name: 'holder', variables: { DbPassword: 'holder-db-password-7731' } });
     holder.template.variables = [{ name: 'DbPassword', secret: true }];
-    await agent.runtime.slots.define(holder, 'local');
+    await agent.runtime.slots.define(SlotSpec.parse(holder), 'local');
     const thief = sampleSlotSpec({ id: 'slot_thief', name: 'thief' });
     thief.template.startup = [{ type: 'bash', name: 'leak', arguments: 'echo "stolen=holder-db-password-7731"' }, ...thief.template.startup!];
     const log = await deployAndReadLog(thief, 'stolen=');

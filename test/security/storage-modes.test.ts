@@ -7,6 +7,8 @@ import { openStore } from '../../agent-core/store';
 import { startTestAgent, type TestAgent } from '../fixtures/agent-runtime';
 import { sampleSlotSpec, writeSampleApp } from '../fixtures/slot-spec';
 import { makeTempDir } from '../fixtures/temp-dir';
+import { SlotSpec } from '../../agent-core/protocol';
+import { localJob } from '../../agent-core/slots';
 
 interface Entry {
   path: string;
@@ -44,8 +46,8 @@ describe.skipIf(process.platform === 'win32')('storage modes on Linux and macOS'
     agent = await startTestAgent();
     const app = writeSampleApp(join(agent.sourceRoot, 'app'), 'v1');
     writeFileSync(join(app, '.env'), 'DATABASE_URL=postgres://app:pw@db/app\n', { mode: 0o644 });
-    const slot = await agent.runtime.slots.define(sampleSlotSpec(), 'local');
-    await slot.deploy({ source: { kind: 'directory', path: app }, trigger: 'local' }, 'deploy');
+    const slot = await agent.runtime.slots.define(SlotSpec.parse(sampleSlotSpec()), 'local');
+    await slot.deploy({ source: { kind: 'directory', path: app }, trigger: 'local' }, localJob('test', 'deploy'));
     agent.runtime.updateSettings({ name: 'renamed-host' });
 
     const workingCopy = join(agent.storagePath, 'slots', 'acme-web', 'qa-1');

@@ -9,6 +9,8 @@ import { startTestAgent, type TestAgent } from '../fixtures/agent-runtime';
 import { sampleSlotSpec, writeSampleApp } from '../fixtures/slot-spec';
 import { makeTempDir } from '../fixtures/temp-dir';
 import { waitFor } from '../fixtures/wait';
+import { localJob } from '../../agent-core/slots';
+import { SlotSpec } from '../../agent-core/protocol';
 
 async function getJson(port: number): Promise<{ version: string; pid: number }> {
   const response = await fetch(`http://127.0.0.1:${port}/`);
@@ -30,8 +32,8 @@ describe('slot engine', () => {
   it('deploys a directory and serves it on the slot port, with the output in the deployment log', async () => {
     const port = await findFreePort({ range: [42000, 42999] });
     const app = writeSampleApp(join(agent.sourceRoot, 'app'), 'v1');
-    const slot = await agent.runtime.slots.define(sampleSlotSpec({ traffic: { mode: 'single', publicPort: port } }), 'local');
-    const deployment = await slot.deploy({ source: { kind: 'directory', path: app }, trigger: 'local' }, 'job-1');
+    const slot = await agent.runtime.slots.define(SlotSpec.parse(sampleSlotSpec({ traffic: { mode: 'single', publicPort: port } })), 'local');
+    const deployment = await slot.deploy({ source: { kind: 'directory', path: app }, trigger: 'local' }, localJob('test', 'job-1'));
     expect(deployment).toMatchObject({ status: 'ready', isProduction: true, port });
     expect(deployment.contentHash).toMatch(/^sha256:/);
     expect(slot.statusSnapshot).toMatchObject({ status: 'running', productionDeploymentId: deployment.id });
@@ -46,9 +48,9 @@ describe('slot engine', () => {
     const spec = sampleSlotSpec();
     spec.template.initial = [{ type: 'bash', name: 'install', arguments: `echo initial >> '${counter}'` }];
     spec.template.startup = [{ type: 'bash', name: 'build', arguments: `echo startup >> '${counter}'` }, ...spec.template.startup!];
-    const slot = await agent.runtime.slots.define(spec, 'local');
-    await slot.deploy({ source: { kind: 'directory', path: app }, trigger: 'local' }, 'first');
-    await slot.deploy({ source: { kind: 'directory', path: app }, trigger: 'local' }, 'second');
+    const slot = await agent.runtime.slots.define(SlotSpec.parse(spec), 'local');
+    await slot.deploy({ source: { kind: 'directory', path: app }, trigger: 'local' }, localJob('test', 'first'));
+    await slot.deploy({ source: { kind: 'directory', path: app }, trigger: 'local' }, localJob('test', 'second'));
     expect(readFileSync(counter, 'utf8').trim().split('\n')).toEqual(['initial', 'startup', 'startup']);
   });
 
@@ -58,8 +60,8 @@ describe('slot engine', () => {
     const spec = sampleSlotSpec();
     spec.template.initial = [{ type: 'bash', name: 'install', arguments: `touch '${marker}'` }];
     spec.template.startup = [{ type: 'bash', name: 'web', arguments: 'node server.cjs --mode {Mode}', service: true }];
-    const slot = await agent.runtime.slots.define(spec, 'local');
-    const failure = await slot.deploy({ source: { kind: 'directory', path: app }, trigger: 'local' }, 'job').catch((error: unknown) => error);
+    const slot = await agent.runtime.slots.define(SlotSpec.parse(spec), 'local');
+    const failure = await slot.deploy({ source: { kind: 'directory', path: app }, trigger: 'local' }, localJob('test', 'job')).catch((error: unknown) => error);
     expect(failure).toBeInstanceOf(DeploymentFailed);
     expect(failure).toMatchObject({ code: 'UNKNOWN_VARIABLE', deployment: { status: 'failed' } });
     expect((failure as Error).message).toMatch(/\{Mode\}.*'web'/);
@@ -72,11 +74,11 @@ describe('slot engine', () => {
     const app = writeSampleApp(join(agent.sourceRoot, 'app'), 'v1');
     const spec = sampleSlotSpec();
     spec.template.shutdown = [{ type: 'bash', name: 'farewell', arguments: `echo "bye {SlotName}" > '${marker}'` }];
-    const slot = await agent.runtime.slots.define(spec, 'local');
-    const deployment = await slot.deploy({ source: { kind: 'directory', path: app }, trigger: 'local' }, 'deploy');
+    const slot = await agent.runtime.slots.define(SlotSpec.parse(spec), 'local');
+    const deployment = await slot.deploy({ source: { kind: 'directory', path: app }, trigger: 'local' }, localJob('test', 'deploy'));
     const pids = slot.runningPids;
     expect(pids.length).toBe(1);
-    await slot.stop('stop');
+    await slot.stop(localJob('test', 'stop'));
     expect(readFileSync(marker, 'utf8').trim()).toBe('bye qa-1');
     for (const pid of pids) expect(await processStartTime(pid)).toBeNull();
     expect(slot.statusSnapshot.status).toBe('available');
@@ -87,10 +89,10 @@ describe('slot engine', () => {
   it('starts a stopped slot again with its startup commands only', async () => {
     const port = await findFreePort({ range: [42000, 42999] });
     const app = writeSampleApp(join(agent.sourceRoot, 'app'), 'v1');
-    const slot = await agent.runtime.slots.define(sampleSlotSpec({ traffic: { mode: 'single', publicPort: port } }), 'local');
-    await slot.deploy({ source: { kind: 'directory', path: app }, trigger: 'local' }, 'deploy');
+    const slot = await agent.runtime.slots.define(SlotSpec.parse(sampleSlotSpec({ traffic: { mode: 'single', publicPort: port } })), 'local');
+    await slot.deploy({ source: { kind: 'directory', path: app }, trigger: 'local' }, localJob('test', 'deploy'));
     const before = (await getJson(port)).pid;
-    await slot.restart('restart');
+    await slot.restart(localJob('test', 'restart'));
     const after = await getJson(port);
     expect(after.version).toBe('v1');
     expect(after.pid).not.toBe(before);
@@ -101,8 +103,8 @@ describe('slot engine', () => {
     const app = writeSampleApp(join(agent.sourceRoot, 'app'), 'v1');
     const spec = sampleSlotSpec();
     spec.template.startup = [{ type: 'bash', name: 'flaky', arguments: `echo "starting flaky"; sleep 0.2; echo "out of memory"; exit 7`, service: true }];
-    const slot = await agent.runtime.slots.define(spec, 'local');
-    await slot.deploy({ source: { kind: 'directory', path: app }, trigger: 'local' }, 'deploy');
+    const slot = await agent.runtime.slots.define(SlotSpec.parse(spec), 'local');
+    await slot.deploy({ source: { kind: 'directory', path: app }, trigger: 'local' }, localJob('test', 'deploy'));
     const status = await waitFor(() => (slot.statusSnapshot.status === 'error' ? slot.statusSnapshot : null), 'the slot to give up', { timeoutMs: 20_000 });
     expect(status.error).toMatch(/service 'flaky' exited with code 7 and was restarted 3 times/);
     expect(status.error).toContain('out of memory');
@@ -114,8 +116,8 @@ describe('slot engine', () => {
     const app = writeSampleApp(join(agent.sourceRoot, 'app'), 'v1');
     const spec = sampleSlotSpec();
     spec.template.startup = [{ type: 'bash', name: 'migrate', arguments: 'sleep 30', timeoutMs: 300 }, ...spec.template.startup!];
-    const slot = await agent.runtime.slots.define(spec, 'local');
-    await expect(slot.deploy({ source: { kind: 'directory', path: app }, trigger: 'local' }, 'deploy')).rejects.toThrow(/'migrate'.*(timeoutMs|0\.3 s|300 ms)/);
+    const slot = await agent.runtime.slots.define(SlotSpec.parse(spec), 'local');
+    await expect(slot.deploy({ source: { kind: 'directory', path: app }, trigger: 'local' }, localJob('test', 'deploy'))).rejects.toThrow(/'migrate'.*(timeoutMs|0\.3 s|300 ms)/);
     expect(slot.queue.size).toBe(0);
   });
 
@@ -123,8 +125,8 @@ describe('slot engine', () => {
     const app = writeSampleApp(join(agent.sourceRoot, 'app'), 'v1');
     const spec = sampleSlotSpec();
     spec.template.startup = [{ type: 'bash', name: 'slow build', arguments: 'echo building; sleep 30' }, ...spec.template.startup!];
-    const slot = await agent.runtime.slots.define(spec, 'local');
-    const running = slot.deploy({ source: { kind: 'directory', path: app }, trigger: 'local' }, 'deploy');
+    const slot = await agent.runtime.slots.define(SlotSpec.parse(spec), 'local');
+    const running = slot.deploy({ source: { kind: 'directory', path: app }, trigger: 'local' }, localJob('test', 'deploy'));
     await waitFor(async () => (await slot.readLogs({ which: 'latest' }).catch(() => null))?.text.includes('building'), 'the build to start');
     expect(slot.queue.cancel('deploy')).toBe(true);
     await expect(running).rejects.toMatchObject({ code: 'CANCELLED', deployment: { status: 'failed' } });
@@ -135,8 +137,8 @@ describe('slot engine', () => {
     const spec = sampleSlotSpec({ variables: { DbPassword: 'hunter2-very-secret' } });
     spec.template.variables = [{ name: 'DbPassword', secret: true }];
     spec.template.startup = [{ type: 'bash', name: 'show', arguments: 'echo "password={DbPassword}"' }, ...spec.template.startup!];
-    const slot = await agent.runtime.slots.define(spec, 'local');
-    const deployment = await slot.deploy({ source: { kind: 'directory', path: app }, trigger: 'local' }, 'deploy');
+    const slot = await agent.runtime.slots.define(SlotSpec.parse(spec), 'local');
+    const deployment = await slot.deploy({ source: { kind: 'directory', path: app }, trigger: 'local' }, localJob('test', 'deploy'));
     const logPath = deploymentLogPath(agent.storagePath, slot.id, deployment.id);
     const log = await waitFor(() => readFileSync(logPath, 'utf8').includes('password=') && readFileSync(logPath, 'utf8'), 'the task output in the log');
     expect(log).toContain('password=***');
@@ -146,22 +148,22 @@ describe('slot engine', () => {
   it('rolls back a single-mode slot to the snapshot of the earlier deployment, not to what its folder holds now', async () => {
     const port = await findFreePort({ range: [42000, 42999] });
     const app = join(agent.sourceRoot, 'app');
-    const slot = await agent.runtime.slots.define(sampleSlotSpec({ traffic: { mode: 'single', publicPort: port } }), 'local');
+    const slot = await agent.runtime.slots.define(SlotSpec.parse(sampleSlotSpec({ traffic: { mode: 'single', publicPort: port } })), 'local');
     writeSampleApp(app, 'v1');
-    const first = await slot.deploy({ source: { kind: 'directory', path: app }, trigger: 'local' }, 'first');
+    const first = await slot.deploy({ source: { kind: 'directory', path: app }, trigger: 'local' }, localJob('test', 'first'));
     writeSampleApp(app, 'v2');
-    await slot.deploy({ source: { kind: 'directory', path: app }, trigger: 'local' }, 'second');
+    await slot.deploy({ source: { kind: 'directory', path: app }, trigger: 'local' }, localJob('test', 'second'));
     expect((await getJson(port)).version).toBe('v2');
-    const rolledBack = await slot.rollback(undefined, 'rollback');
+    const rolledBack = await slot.rollback(undefined, localJob('test', 'rollback'));
     expect(rolledBack).toMatchObject({ id: first.id, isProduction: true, status: 'ready', contentHash: first.contentHash });
     expect((await getJson(port)).version).toBe('v1');
   });
 
   it('refuses a preview on a single-mode slot, which has only one working copy, and keeps it running', async () => {
     const app = writeSampleApp(join(agent.sourceRoot, 'app'), 'v1');
-    const slot = await agent.runtime.slots.define(sampleSlotSpec(), 'local');
-    await slot.deploy({ source: { kind: 'directory', path: app }, trigger: 'local' }, 'first');
-    await expect(slot.deploy({ source: { kind: 'directory', path: app }, trigger: 'local', promote: false }, 'preview')).rejects.toMatchObject({
+    const slot = await agent.runtime.slots.define(SlotSpec.parse(sampleSlotSpec()), 'local');
+    await slot.deploy({ source: { kind: 'directory', path: app }, trigger: 'local' }, localJob('test', 'first'));
+    await expect(slot.deploy({ source: { kind: 'directory', path: app }, trigger: 'local', promote: false }, localJob('test', 'preview'))).rejects.toMatchObject({
       code: 'INVALID_PAYLOAD',
       message: expect.stringContaining('cannot run a preview'),
     });

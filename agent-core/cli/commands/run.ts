@@ -6,8 +6,9 @@ import { controlPlaneConnection, startHeadlessLocalApi } from '../../local-api';
 import { BerthError } from '../../protocol';
 import { AgentRuntime } from '../../runtime';
 import { Settings, defaultStoragePath } from '../../settings';
-import { guardAgainstDiskFull } from '../../store';
+import { isDiskFull } from '../../store';
 import { printAgentLog } from '../agent-log-printer';
+import { keepAgentAlive } from '../../events';
 
 /** `berth-agent run`: the agent under plain Node, for servers, CI and machines without a desktop. */
 export async function runAgent(argv: string[]): Promise<number> {
@@ -35,7 +36,9 @@ export async function runAgent(argv: string[]): Promise<number> {
 
   const runtime = await AgentRuntime.create({ storagePath, overrides });
   printAgentLog(runtime.events, (line) => process.stdout.write(line), process.stdout.isTTY === true);
-  guardAgainstDiskFull({ onDiskFull: () => runtime.storage.diskFull(), warn: (message) => runtime.events.error(message) });
+  keepAgentAlive(runtime.events, (error) => {
+    if (isDiskFull(error)) runtime.storage.diskFull();
+  });
   const localApi = await startHeadlessLocalApi({
     agent: runtime,
     apiKeys: runtime.apiKeys,

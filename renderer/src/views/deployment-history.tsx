@@ -73,7 +73,10 @@ function HistoryRow({ slot, deployment, now }: { slot: SlotView; deployment: Dep
         <ColorBadge color={deployment.color} />
       </td>
       <td className="mono">{versionLabel(deployment)}</td>
-      <td className="history-subject">{deployment.commitSubject ?? deployment.note ?? <span className="muted">—</span>}</td>
+      <td className="history-subject">
+        {deployment.commitSubject ?? deployment.note ?? <span className="muted">—</span>}
+        <SpecChanges deployment={deployment} />
+      </td>
       <td>{deployment.trigger ?? <span className="muted">—</span>}</td>
       <td>
         <time dateTime={deployment.createdAt} title={formatDateTime(deployment.createdAt)}>
@@ -127,5 +130,25 @@ function HistoryRow({ slot, deployment, now }: { slot: SlotView; deployment: Dep
         </div>
       </td>
     </tr>
+  );
+}
+
+/** What changed in the template and the non-secret variables since the deployment before this one. */
+function SpecChanges({ deployment }: { deployment: Deployment }) {
+  const changes = deployment.changes ?? [];
+  if (changes.length === 0) return null;
+  return (
+    <details className="spec-changes">
+      <summary>
+        {changes.length} {changes.length === 1 ? 'change' : 'changes'} to the spec
+      </summary>
+      <ul>
+        {changes.map((change) => (
+          <li key={change.field}>
+            <code>{change.field}</code>: {change.before ?? '(none)'} → {change.after ?? '(none)'}
+          </li>
+        ))}
+      </ul>
+    </details>
   );
 }
