@@ -110,7 +110,11 @@ describe.runIf(process.platform === 'linux')('no process of a slot outlives it',
     session = await plane.waitForSession(session);
     await waitFor(async () => (await processStartTime(orphan.pid)) !== orphanStart || null, `the orphan ${orphan.pid} to be ended at start\n${agent.output()}`, { timeoutMs: 30_000 });
     await agent.waitForOutput('outside their process trees');
-    expect(processesWith('environ', `BERTH_PROCESS_MARK=${orphan.mark}`)).toEqual([]);
+    // The restored deployment runs again in the same color, under the same mark: what carries it
+    // now must all have started after the orphan, i.e. nothing from before the crash is left.
+    const marked = processesWith('environ', `BERTH_PROCESS_MARK=${orphan.mark}`);
+    const starts = await Promise.all(marked.map((pid) => processStartTime(pid)));
+    expect(starts.filter((start) => start !== null && Number(start) <= Number(orphanStart))).toEqual([]);
 
     // The restored slot started its own daemon again; the agent's own stop ends that one too.
     const restored = await waitFor(() => daemons()[0], 'the restored service to start its daemon');
