@@ -3,8 +3,8 @@ import type { ProcessRepository } from '../store';
 
 /**
  * Records a started process (pid and start time) until it exits, so a crashed agent's orphans can
- * be ended later. A record the database cannot take (a full disk) is only logged through `guard`:
- * it means this process is not ended for us after a crash, which must not end the agent or the process.
+ * be ended later. The caller runs it under a guard: a record the database cannot take (a full disk)
+ * only means this process is not ended for us after a crash, which must not end the agent or the process.
  */
 export async function trackProcess(
   processes: ProcessRepository,
@@ -15,6 +15,6 @@ export async function trackProcess(
 ): Promise<void> {
   const startTime = await processStartTime(process.pid);
   if (startTime === null) return;
-  guard(`recording process ${process.pid}`, () => processes.record({ pid: process.pid, startTime, slotId, deploymentId, label: process.label }));
+  processes.record({ pid: process.pid, startTime, slotId, deploymentId, label: process.label });
   process.once('exit', () => guard(`forgetting process ${process.pid}`, () => processes.remove(process.pid, startTime)));
 }

@@ -1,7 +1,6 @@
 import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { jobHelperCommand, jobRequestLine } from '../../agent-core/runner/job-object.win32';
 import { markInEnviron, parsePsEnvironment } from '../../agent-core/runner/marked-processes';
 import { endMarkedProcesses, installationMark, PROCESS_MARK_VARIABLE, processMark } from '../../agent-core/runner/process-mark';
 import { spawnCommand } from '../../agent-core/runner/pty-process';
@@ -119,25 +118,5 @@ describe('process marks', () => {
       { pid: 977, mark: 'abc.dep_1.green', startTime: null },
       { pid: 1002, mark: 'abc.dep_2.single', startTime: null },
     ]);
-  });
-});
-
-describe('the Windows Job Object helper', () => {
-  it('starts Windows PowerShell with a kill-on-job-close job per mark, reading requests from stdin', () => {
-    const { file, args } = jobHelperCommand();
-    expect(file).toBe('powershell.exe');
-    expect(args.slice(0, 5)).toEqual(['-NoProfile', '-NonInteractive', '-ExecutionPolicy', 'Bypass', '-Command']);
-    const script = args[5]!;
-    expect(script).toMatch(/^Add-Type -TypeDefinition @'\n[\s\S]*\n'@\n/);
-    expect(script).toContain('info.Basic.Flags = 0x2000;');
-    expect(script).toContain('SetInformationJobObject(job, 9,');
-    expect(script).toContain('[Console]::In.ReadLine()');
-  });
-
-  it('writes one line per request and refuses a mark or pid that could break the line', () => {
-    expect(jobRequestLine({ kind: 'assign', mark: 'ab12.dep_1.blue', pid: 4120 })).toBe('assign ab12.dep_1.blue 4120\n');
-    expect(jobRequestLine({ kind: 'close', mark: 'ab12.dep_1.blue' })).toBe('close ab12.dep_1.blue\n');
-    expect(() => jobRequestLine({ kind: 'close', mark: 'ab12 dep' })).toThrow(/not a process mark/);
-    expect(() => jobRequestLine({ kind: 'assign', mark: 'ab12', pid: -1 })).toThrow(/not a pid/);
   });
 });
