@@ -76,6 +76,7 @@ export function folderSlotHandlers(context: HandlerContext): Pick<HandlerTable, 
           // No path yet: the first deployment is checked by TCP, then findHealthCheck keeps the first path that answers.
           healthCheck: { path: null, expectStatus: 200, timeoutMs: 60_000, intervalMs: 500, checkTimeoutMs: 5_000, watchIntervalMs: 30_000 },
           drainTimeoutMs: 10_000,
+          keepWarmMs: 300_000,
         },
       };
       return {

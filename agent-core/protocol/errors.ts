@@ -15,6 +15,8 @@ export const ErrorCode = z.enum([
   'CANCELLED',
   /** The storage disk is full, or under the free-space floor that new deployments need. */
   'STORAGE_FULL',
+  /** A guarded swap went back by itself: the new color answered too many 5xx or failed its health check. */
+  'GUARD_TRIPPED',
   'INTERNAL',
 ]);
 export type ErrorCode = z.infer<typeof ErrorCode>;

@@ -5,3 +5,4 @@ export * from './source';
 export * from './slot-spec';
 export * from './slot-status';
 export * from './deployment';
+export * from './traffic-metrics';

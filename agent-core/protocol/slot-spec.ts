@@ -37,6 +37,14 @@ export const HealthCheck = z.object({
 });
 export type HealthCheck = z.infer<typeof HealthCheck>;
 
+/** For `windowMs` after a swap, too many 5xx (or a failed health check) on the new color swaps back to the warm one. */
+export const TrafficGuard = z.object({
+  windowMs: z.number().int().positive().default(60_000),
+  maxErrorRate: z.number().min(0).max(1).default(0.05),
+  minRequests: z.number().int().positive().default(20),
+});
+export type TrafficGuard = z.infer<typeof TrafficGuard>;
+
 export const Port = z.number().int().min(1).max(65_535);
 
 export const Traffic = z.object({
@@ -44,6 +52,9 @@ export const Traffic = z.object({
   publicPort: Port.optional(),
   healthCheck: HealthCheck.default(HealthCheck.parse({})),
   drainTimeoutMs: z.number().int().nonnegative().default(30_000),
+  /** After a swap the drained color keeps running this long without traffic, so a rollback to it is a swap; 0 turns it off. */
+  keepWarmMs: z.number().int().nonnegative().default(300_000),
+  guard: TrafficGuard.optional(),
 });
 export type Traffic = z.infer<typeof Traffic>;
 

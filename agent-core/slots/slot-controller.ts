@@ -85,6 +85,8 @@ export class SlotController {
       url: spec.url ?? null,
       error: record.error,
       updatedAt: record.updatedAt,
+      warm: null,
+      guard: null,
     };
   }
 

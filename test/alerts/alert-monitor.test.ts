@@ -69,6 +69,8 @@ function slotStatus(status: SlotStatus['status'], error: string | null = null): 
     url: null,
     error,
     updatedAt: new Date().toISOString(),
+    warm: null,
+    guard: null,
   };
 }
 

@@ -116,6 +116,8 @@ describe('outbox', () => {
       url: null,
       error: huge,
       updatedAt: new Date().toISOString(),
+      warm: null,
+      guard: null,
     });
     expect(JSON.stringify(status).length).toBeLessThan(1024 * 1024);
     expect(status.type === 'slot.status' && status.error?.startsWith('xxx')).toBe(true);

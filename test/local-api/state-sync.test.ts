@@ -16,7 +16,7 @@ function emptyState(version = 0): AgentState {
         origin: 'local',
         spec: SlotSpec.parse({ id: 'slot_1', name: 'qa', workspace: 'w', template: {} }),
         source: null,
-        status: { slotId: 'slot_1', name: 'qa', workspace: 'w', status: 'available', liveColor: null, productionDeploymentId: null, previewDeploymentIds: [], url: null, error: null, updatedAt: 't' },
+        status: { slotId: 'slot_1', name: 'qa', workspace: 'w', status: 'available', liveColor: null, productionDeploymentId: null, previewDeploymentIds: [], url: null, error: null, updatedAt: 't', warm: null, guard: null },
         deployments: [],
       },
     ],
