@@ -26,6 +26,8 @@ export interface AgentEventMap {
   'slot.removed': [{ slotId: string }];
   progress: [ProgressEvent];
   log: [AgentLogEvent];
+  /** A guarded swap went back by itself; the deployment's own update (failed, GUARD_TRIPPED) follows. */
+  'guard.tripped': [{ slotId: string; deploymentId: string; message: string }];
 }
 
 /** The agent's event stream: modules report here, and the connection, local API and CLI listen. */

@@ -53,7 +53,7 @@ export function noticesBetween(previous: AgentState | null, next: AgentState): D
       } else if (deployment.status === 'failed') {
         notices.push({
           kind: 'deployment-failed',
-          title: `${label(slot)}: deployment failed`,
+          title: deployment.errorCode === 'GUARD_TRIPPED' ? `${label(slot)}: swapped back to the previous version` : `${label(slot)}: deployment failed`,
           body: firstLine(deployment.error, 'the deployment failed; its log says why'),
           target: { ...target, tab: 'logs' },
         });

@@ -38,6 +38,7 @@ export class AlertMonitor extends EventEmitter<{ alert: [Alert] }> {
   private readonly onStorage = (state: StorageState): void => this.storageChanged(state);
   private readonly onDeployment = (deployment: Deployment): void => this.deploymentChanged(deployment);
   private readonly onStatus = (status: SlotStatus): void => this.statusChanged(status);
+  private readonly onGuardTripped = (trip: { slotId: string; deploymentId: string; message: string }): void => this.guardTripped(trip);
 
   constructor(private readonly options: AlertMonitorOptions) {
     super();
@@ -52,12 +53,14 @@ export class AlertMonitor extends EventEmitter<{ alert: [Alert] }> {
   start(): void {
     this.options.events.on('deployment.update', this.onDeployment);
     this.options.events.on('slot.status', this.onStatus);
+    this.options.events.on('guard.tripped', this.onGuardTripped);
     this.options.storage.on('change', this.onStorage);
   }
 
   stop(): void {
     this.options.events.off('deployment.update', this.onDeployment);
     this.options.events.off('slot.status', this.onStatus);
+    this.options.events.off('guard.tripped', this.onGuardTripped);
     this.options.storage.off('change', this.onStorage);
     this.sender.stop();
   }
@@ -68,6 +71,13 @@ export class AlertMonitor extends EventEmitter<{ alert: [Alert] }> {
     this.storageLow = state.low;
     if (state.low) this.raise('storage.low', null, null, state.message ?? `the disk holding ${this.options.storagePath} is low on space`);
     else this.raise('storage.ok', null, null, `the disk holding ${this.options.storagePath} has room again; deployments can start`);
+  }
+
+  /** A guarded swap went back by itself: that alert says so, and the deployment's failure that follows is the same news. */
+  private guardTripped({ slotId, deploymentId, message }: { slotId: string; deploymentId: string; message: string }): void {
+    remember(this.settledDeployments, `${deploymentId}:failed`);
+    const slot = this.options.slotLabel(slotId);
+    this.raise('guard.tripped', slot, deploymentId, `deployment ${deploymentId} of ${slot ?? slotId} was swapped out: ${message}`);
   }
 
   private deploymentChanged(deployment: Deployment): void {

@@ -1,5 +1,5 @@
 /** What an alert is about. */
-export type AlertEvent = 'deployment.failed' | 'slot.error' | 'deployments.failing' | 'storage.low' | 'storage.ok';
+export type AlertEvent = 'deployment.failed' | 'guard.tripped' | 'slot.error' | 'deployments.failing' | 'storage.low' | 'storage.ok';
 
 /** One alert, as the webhook receives it (JSON body of the POST) and the window shows it. */
 export interface Alert {

@@ -204,7 +204,7 @@ export class DeploymentRun {
       this.output.write(`\r\n\x1b[31m[berth] deployment failed: ${message}\x1b[0m\r\n`);
       await slot.logs.close(this.deployment.id, this.output);
     }
-    this.move(plan.fresh ? 'failed' : 'stopped', { error: message });
+    this.move(plan.fresh ? 'failed' : 'stopped', { error: message, errorCode: info.code });
     slot.records.logEvent(this.deployment, info.code === 'CANCELLED' ? 'cancelled' : 'failed', plan.request.trigger, message);
     slot.failed(message);
     void slot.logs.prune(slot.instances.deploymentIds());

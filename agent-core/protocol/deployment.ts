@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ErrorCode } from './errors';
 import { ContentHash, Source } from './source';
 import { Color } from './slot-status';
 
@@ -29,6 +30,8 @@ export const Deployment = z.object({
   expiresAt: z.string().nullable(),
   error: z.string().nullable(),
   commandId: z.string().nullable(),
+  /** Berth extension: the code of `error` (GUARD_TRIPPED, HEALTH_CHECK_FAILED, …), for a program to act on. */
+  errorCode: ErrorCode.nullable().optional(),
   /** Berth extensions, for people reading the history. */
   trigger: DeploymentTrigger.optional(),
   note: z.string().nullable().optional(),

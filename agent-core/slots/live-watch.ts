@@ -1,4 +1,5 @@
 import { checkOnce, type CheckOptions } from '../traffic';
+import type { Instance } from './instance';
 
 export const UNHEALTHY_AFTER = 3;
 
@@ -62,4 +63,18 @@ export class LiveWatch {
       }
     }
   }
+}
+
+/**
+ * Watches a live instance whose traffic has something to check (a public port or a health-check
+ * path); `unhealthy` and `recovered` get the message a person reads.
+ */
+export function watchLiveInstance(instance: Instance, report: { unhealthy(message: string): void; recovered(message: string): void }): void {
+  const { traffic } = instance.spec;
+  if (traffic.mode !== 'blue-green' && traffic.publicPort === undefined && !traffic.healthCheck.path) return;
+  const color = instance.copy === 'single' ? '' : ` (${instance.copy})`;
+  instance.startWatch(traffic.healthCheck.path, traffic.healthCheck.expectStatus, traffic.healthCheck.watchIntervalMs, {
+    onUnhealthy: (reason) => report.unhealthy(`the live instance${color} stopped answering its health check: ${reason}; its service is being restarted`),
+    onRecovered: () => report.recovered(`the live instance${color} is healthy again`),
+  });
 }

@@ -5,13 +5,15 @@ import type { LogSubscription, LogText } from '../logs';
 import { BerthError, type Deployment, type DeploymentTrigger, type SlotSpec, type SlotState, type SlotStatus } from '../protocol';
 import type { SlotOrigin, SlotRecord, Store } from '../store';
 import type { CopyName, Instance } from './instance';
+import { watchLiveInstance } from './live-watch';
 import type { SlotLogFollow, SlotLogSubscriber } from './slot-log-hub';
 import { SlotDeployments } from './slot-deployments';
 import type { JobContext, SlotJob } from './slot-job';
 import { SlotLogs, type LogRequest } from './slot-logs';
-import { assertTransition } from './slot-lifecycle';
+import { assertTransition, statusAtStart } from './slot-lifecycle';
 import { SlotInstances } from './slot-instances';
 import { SlotQueue } from './slot-queue';
+import { SlotSwap } from './slot-swap';
 import { SlotTraffic } from './slot-traffic';
 
 export interface SlotContext {
@@ -40,6 +42,7 @@ export class SlotController {
   private readonly records: SlotDeployments;
   private readonly instances = new SlotInstances();
   private readonly traffic: SlotTraffic;
+  private readonly swap: SlotSwap;
   private readonly side: DeploymentSlot;
   private status: SlotStatus;
   /** The store's write of the last spec received: a job queued after it runs once it is on the disk. */
@@ -54,6 +57,18 @@ export class SlotController {
     this.traffic = new SlotTraffic(spec.name);
     this.records = new SlotDeployments(context.store, context.events, () => this.spec);
     this.logs = new SlotLogs(context.storagePath, context.store, context.events, () => this.spec);
+    this.swap = new SlotSwap({
+      slotId: spec.id,
+      events: context.events,
+      instances: this.instances,
+      traffic: this.traffic,
+      records: this.records,
+      retire: (instance) => this.retire(instance),
+      stopWarm: (instance) => this.stopInstance(instance.copy),
+      watchLive: (instance) => this.watchLive(instance),
+      changed: () => this.setStatus(this.status.status, this.liveFields()),
+      guard: (what, work) => this.guard(what, work),
+    });
     this.side = {
       storagePath: context.storagePath,
       storage: context.storage,
@@ -73,21 +88,7 @@ export class SlotController {
       serviceGaveUp: (deploymentId, spec, message) => this.guard('handling a service that stays down', () => this.serviceGaveUp(deploymentId, spec, message)),
       guard: (what, work) => this.guard(what, work),
     };
-    this.status = {
-      slotId: spec.id,
-      name: spec.name,
-      workspace: spec.workspace,
-      // Whatever ran before this agent started is gone; restore() starts it again.
-      status: record.status === 'error' ? 'error' : 'available',
-      liveColor: null,
-      productionDeploymentId: context.store.deployments.production(spec.id)?.id ?? null,
-      previewDeploymentIds: [],
-      url: spec.url ?? null,
-      error: record.error,
-      updatedAt: record.updatedAt,
-      warm: null,
-      guard: null,
-    };
+    this.status = statusAtStart(spec, record, context.store.deployments.production(spec.id)?.id ?? null);
   }
 
   get id(): string {
@@ -244,9 +245,13 @@ export class SlotController {
     if (deployment.status === 'failed') {
       throw new BerthError('INVALID_PAYLOAD', `deployment ${deploymentId} failed, so it cannot be promoted; deploy again instead`);
     }
-    const copy = this.copyHolding(deploymentId, job.spec);
-    const request: DeployRequest = { source: deployment.source, trigger, promote: true };
-    return this.bringUp(job, { deployment, request, prepareSource: copy === null, promote: true, preferredCopy: copy ?? undefined, fresh: false }, signal);
+    return this.bringUpAgain(job, deployment.id, { deployment, request: { source: deployment.source, trigger, promote: true }, fresh: false }, signal);
+  }
+
+  /** Brings a version that ran before up again, in a working copy that still holds `holding`'s version when there is one. */
+  private bringUpAgain(job: SlotJob, holding: string, plan: Pick<RunPlan, 'deployment' | 'request' | 'fresh'>, signal: AbortSignal): Promise<Deployment> {
+    const copy = this.copyHolding(holding, job.spec);
+    return this.bringUp(job, { ...plan, prepareSource: copy === null, promote: true, preferredCopy: copy ?? undefined }, signal);
   }
 
   /** A working copy that still holds this deployment's version and that can be used now. */
@@ -257,26 +262,21 @@ export class SlotController {
     return usable.find((copy) => this.context.store.slots.getWorkingCopy(spec.id, copy)?.deploymentId === deploymentId) ?? null;
   }
 
-  /** The swap: the instance becomes live, the database says so in one transaction, the old color drains. */
+  /** The swap (SlotSwap): the instance becomes live and production; the old color drains, then stays warm or stops. */
   private goLive(instance: Instance, deployment: Deployment): Deployment {
-    const previous = this.instances.makeLive(instance);
-    const previousTarget = instance.copy === 'single' ? null : this.traffic.swap(instance.copy, instance.port, instance.deploymentId);
-    const promoted = this.records.promote(deployment.id);
-    previous?.stopWatch();
-    this.watchLive(instance);
-    if (previous) {
-      const stopOld = (): Promise<void> => this.retire(previous);
-      this.guard(`stopping the old instance of deployment ${previous.deploymentId}`, () =>
-        previousTarget ? this.traffic.drainThenStop(previousTarget, previous.spec.traffic.drainTimeoutMs, stopOld) : stopOld(),
-      );
-    }
-    this.setStatus('running', {
-      liveColor: instance.copy === 'single' ? null : instance.copy,
-      productionDeploymentId: promoted.id,
-      previewDeploymentIds: this.instances.previewIds(),
-      error: null,
-    });
+    const promoted = this.swap.goLive(instance, deployment);
+    this.setStatus('running', { ...this.liveFields(), error: null });
     return promoted;
+  }
+
+  /** What the instances say of the slot's status now: which color and deployment serve, the previews. */
+  private liveFields(): Pick<SlotStatus, 'liveColor' | 'productionDeploymentId' | 'previewDeploymentIds'> {
+    const live = this.instances.live;
+    return {
+      liveColor: live === null || live.copy === 'single' ? null : live.copy,
+      productionDeploymentId: this.context.store.deployments.production(this.spec.id)?.id ?? null,
+      previewDeploymentIds: this.instances.previewIds(),
+    };
   }
 
   private keepPreview(deployment: Deployment): Deployment {
@@ -286,43 +286,36 @@ export class SlotController {
 
   /** Between deployments the live color stays watched; three failed checks restart its service. */
   private watchLive(instance: Instance): void {
-    const { traffic } = instance.spec;
-    if (traffic.mode !== 'blue-green' && traffic.publicPort === undefined && !traffic.healthCheck.path) return;
-    const color = instance.copy === 'single' ? '' : ` (${instance.copy})`;
-    instance.startWatch(traffic.healthCheck.path, traffic.healthCheck.expectStatus, traffic.healthCheck.watchIntervalMs, {
-      onUnhealthy: (reason) =>
+    watchLiveInstance(instance, {
+      unhealthy: (message) =>
         this.guard('restarting the live instance', () => {
-          const message = `the live instance${color} stopped answering its health check: ${reason}; its service is being restarted`;
           this.context.events.error(message, this.spec.id);
           if (this.instances.live === instance) this.setStatus('error', { error: message });
           return instance.recycle();
         }),
-      onRecovered: () =>
+      recovered: (message) =>
         this.guard('reporting the live instance healthy again', () => {
-          this.context.events.info(`the live instance${color} is healthy again`, this.spec.id);
+          this.context.events.info(message, this.spec.id);
           if (this.instances.live === instance && this.status.status === 'error') this.setStatus('running', { error: null });
         }),
     });
   }
 
   private restartOnIdleColor(job: SlotJob, production: Deployment, signal: AbortSignal): Promise<Deployment> {
-    const copy = this.copyHolding(production.id, job.spec);
     const source = reproducibleSource(production);
     const request: DeployRequest = { source, trigger: job.commandId === null ? 'local' : 'server', promote: true };
     const deployment = this.records.create(
       { source, trigger: request.trigger, commandId: job.commandId, note: `restart of ${production.id}`, status: 'queued' },
       job.spec,
     );
-    return this.bringUp(job, { deployment, request, prepareSource: copy === null, promote: true, preferredCopy: copy ?? undefined, fresh: true }, signal);
+    return this.bringUpAgain(job, production.id, { deployment, request, fresh: true }, signal);
   }
 
   private async runStart(job: SlotJob, signal: AbortSignal): Promise<SlotStatus> {
     if (this.instances.live) return this.statusSnapshot;
     const production = this.context.store.deployments.production(this.spec.id);
     if (!production) throw new BerthError('NOT_FOUND', `slot '${this.spec.name}' has no deployment to start yet; deploy it first`);
-    const copy = this.copyHolding(production.id, job.spec);
-    const request: DeployRequest = { source: production.source, trigger: 'local', promote: true };
-    await this.bringUp(job, { deployment: production, request, prepareSource: copy === null, promote: true, preferredCopy: copy ?? undefined, fresh: false }, signal);
+    await this.bringUpAgain(job, production.id, { deployment: production, request: { source: production.source, trigger: 'local', promote: true }, fresh: false }, signal);
     return this.statusSnapshot;
   }
 
@@ -333,6 +326,7 @@ export class SlotController {
       return this.statusSnapshot;
     }
     this.setStatus('stopping', {});
+    this.swap.stopWatching();
     const target = this.traffic.unavailable(`slot ${this.spec.name} is stopped; start it or deploy to bring it back`);
     target?.stop();
     await Promise.all(this.instances.copies().map((copy) => this.stopInstance(copy)));
@@ -346,7 +340,9 @@ export class SlotController {
     await this.traffic.close();
   }
 
+  /** Stops what runs in `copy`; a warm instance going away ends the guard that would swap back to it. */
   private async stopInstance(copy: CopyName): Promise<void> {
+    if (this.instances.warm?.copy === copy) this.swap.stopWatching();
     const instance = this.instances.take(copy);
     if (instance) await this.retire(instance);
   }
@@ -356,7 +352,7 @@ export class SlotController {
     await instance.stop();
     const deployment = this.context.store.deployments.get(instance.deploymentId);
     if (deployment?.status === 'ready') this.records.update(deployment.id, { status: 'stopped' });
-    if (this.status.previewDeploymentIds.includes(instance.deploymentId)) {
+    if (this.status.previewDeploymentIds.includes(instance.deploymentId) || this.status.warm?.deploymentId === instance.deploymentId) {
       this.setStatus(this.status.status, { previewDeploymentIds: this.instances.previewIds() });
     }
   }
@@ -386,7 +382,7 @@ export class SlotController {
 
   private setStatus(status: SlotState, changes: Partial<Omit<SlotStatus, 'status' | 'slotId'>>): void {
     if (status !== this.status.status) assertTransition(this.spec.id, this.status.status, status);
-    this.status = { ...this.status, ...changes, status, updatedAt: new Date().toISOString() };
+    this.status = { ...this.status, ...changes, status, warm: this.swap.warm, guard: this.swap.guard, updatedAt: new Date().toISOString() };
     this.context.store.slots.setStatus(this.spec.id, status, this.status.liveColor, this.status.error);
     this.context.events.emit('slot.status', this.statusSnapshot);
   }

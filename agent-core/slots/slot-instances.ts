@@ -1,13 +1,21 @@
 import type { Color } from '../protocol';
 import type { CopyName, Instance } from './instance';
 
-/** The instances a slot runs now, at most one per working copy, and which of them is live. */
+/**
+ * The instances a slot runs now, at most one per working copy: which of them is live, and which
+ * is warm (swapped out, still running without traffic, so that going back to it is a swap).
+ */
 export class SlotInstances {
   private readonly byCopy = new Map<CopyName, Instance>();
   private liveInstance: Instance | null = null;
+  private warmInstance: Instance | null = null;
 
   get live(): Instance | null {
     return this.liveInstance;
+  }
+
+  get warm(): Instance | null {
+    return this.warmInstance;
   }
 
   get isEmpty(): boolean {
@@ -22,19 +30,26 @@ export class SlotInstances {
     this.byCopy.set(instance.copy, instance);
   }
 
-  /** Makes `instance` live. The one it replaces leaves at once: it only finishes what it has in flight. */
-  makeLive(instance: Instance): Instance | null {
+  /**
+   * Makes `instance` live. The one it replaces either stays as the warm instance (`keepPrevious`)
+   * or leaves at once: then it only finishes what it has in flight.
+   */
+  makeLive(instance: Instance, keepPrevious: boolean): Instance | null {
     const previous = this.liveInstance;
     this.liveInstance = instance;
-    if (previous && previous !== instance && this.byCopy.get(previous.copy) === previous) this.byCopy.delete(previous.copy);
-    return previous === instance ? null : previous;
+    if (this.warmInstance === instance) this.warmInstance = null;
+    if (!previous || previous === instance) return null;
+    if (keepPrevious) this.warmInstance = previous;
+    else if (this.byCopy.get(previous.copy) === previous) this.byCopy.delete(previous.copy);
+    return previous;
   }
 
-  /** Removes and returns the instance of `copy`; the slot has no live instance once it was that one. */
+  /** Removes and returns the instance of `copy`; it is no longer live or warm. */
   take(copy: CopyName): Instance | undefined {
     const instance = this.byCopy.get(copy);
     this.byCopy.delete(copy);
     if (instance && this.liveInstance === instance) this.liveInstance = null;
+    if (instance && this.warmInstance === instance) this.warmInstance = null;
     return instance;
   }
 
@@ -55,7 +70,7 @@ export class SlotInstances {
   }
 
   previewIds(): string[] {
-    return [...this.byCopy.values()].filter((instance) => instance !== this.liveInstance).map((instance) => instance.deploymentId);
+    return [...this.byCopy.values()].filter((instance) => instance !== this.liveInstance && instance !== this.warmInstance).map((instance) => instance.deploymentId);
   }
 
   /** The color a new deployment goes to: the one not live, else the one production did not use. */

@@ -16,8 +16,9 @@ export class SlotTraffic {
     return this.listening !== null;
   }
 
-  get liveColor(): Color | null {
-    return this.proxy?.target?.color ?? null;
+  /** The target the proxy sends to now: its counters are what the live color answered since the swap. */
+  get liveTarget(): Target | null {
+    return this.proxy?.target ?? null;
   }
 
   /** Listens on the public port (again, when the port or host changed); PORT_IN_USE when taken. */

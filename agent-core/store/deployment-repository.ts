@@ -5,6 +5,7 @@ import {
   type Deployment,
   type DeploymentState,
   type DeploymentTrigger,
+  type ErrorCode,
   type Source,
   type SpecChange,
 } from '../protocol';
@@ -41,6 +42,7 @@ export interface DeploymentChanges {
   contentHash?: string | null;
   port?: number | null;
   error?: string | null;
+  errorCode?: ErrorCode | null;
   commitSubject?: string | null;
   note?: string | null;
   merged?: string[] | null;
@@ -68,6 +70,7 @@ interface DeploymentRow {
   expires_at: string | null;
   finished_at: string | null;
   error: string | null;
+  error_code: ErrorCode | null;
   command_id: string | null;
   trigger: DeploymentTrigger;
   note: string | null;
@@ -86,6 +89,7 @@ const CHANGE_COLUMNS: { [K in keyof DeploymentChanges]-?: [string, (value: Deplo
   contentHash: ['content_hash', (value) => value],
   port: ['port', (value) => value],
   error: ['error', (value) => value],
+  errorCode: ['error_code', (value) => value],
   commitSubject: ['commit_subject', (value) => value],
   note: ['note', (value) => value],
   merged: ['merged_json', (value) => (value == null ? null : JSON.stringify(value))],
@@ -196,7 +200,9 @@ export class DeploymentRepository {
     return statement.all(slotId).map(toDeployment);
   }
 
-  update(id: string, changes: DeploymentChanges): Deployment {
+  update(id: string, given: DeploymentChanges): Deployment {
+    // A new error message without its code clears the old code: the two always describe one failure.
+    const changes = given.error !== undefined && given.errorCode === undefined ? { ...given, errorCode: null } : given;
     const assignments: string[] = [];
     const values: Record<string, unknown> = { id };
     for (const key of Object.keys(changes) as (keyof DeploymentChanges)[]) {
@@ -288,6 +294,7 @@ function toDeployment(row: DeploymentRow): Deployment {
     note: row.note,
     commitSubject: row.commit_subject,
   };
+  if (row.error_code !== null) deployment.errorCode = row.error_code;
   if (row.merged_json !== null) deployment.merged = JSON.parse(row.merged_json) as string[];
   if (row.skipped_json !== null) deployment.skipped = JSON.parse(row.skipped_json) as SkippedBranch[];
   if (row.changes_json !== null) deployment.changes = JSON.parse(row.changes_json) as SpecChange[];

@@ -133,4 +133,6 @@ export const MIGRATIONS: readonly Migration[] = [
   { name: 'control-plane outbox and commands', up: (db) => db.exec(CONTROL_PLANE_SCHEMA) },
   // The secret-free spec each deployment ran with, and what changed in it since the one before.
   { name: 'deployment spec', up: (db) => db.exec('ALTER TABLE deployments ADD COLUMN spec_json TEXT NULL; ALTER TABLE deployments ADD COLUMN changes_json TEXT NULL;') },
+  // The code of a failure (GUARD_TRIPPED, HEALTH_CHECK_FAILED, …) beside its message.
+  { name: 'deployment error code', up: (db) => db.exec('ALTER TABLE deployments ADD COLUMN error_code TEXT NULL;') },
 ];

@@ -33,7 +33,7 @@ describe('blue-green deployments', () => {
     agent = await startTestAgent({ publicHost: '127.0.0.1' });
     publicPort = await findFreePort({ range: [44000, 44999] });
     slot = await agent.runtime.slots.define(SlotSpec.parse(sampleSlotSpec({
-        traffic: { mode: 'blue-green', publicPort, healthCheck: { path: '/healthz', intervalMs: 100, timeoutMs: 5_000, watchIntervalMs: 100 }, drainTimeoutMs: 5_000 },
+        traffic: { mode: 'blue-green', publicPort, healthCheck: { path: '/healthz', intervalMs: 100, timeoutMs: 5_000, watchIntervalMs: 100 }, drainTimeoutMs: 5_000, keepWarmMs: 0 },
       })),
       'local',
     );
