@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import type { Deployment, SlotStatus } from './protocol';
+import type { Deployment, MetricsSeries, SlotStatus } from './protocol';
 
 /** A step of a running deployment, as the window, the CLI and the control plane's `progress` show it. */
 export interface ProgressEvent {
@@ -28,6 +28,8 @@ export interface AgentEventMap {
   log: [AgentLogEvent];
   /** A guarded swap went back by itself; the deployment's own update (failed, GUARD_TRIPPED) follows. */
   'guard.tripped': [{ slotId: string; deploymentId: string; message: string }];
+  /** A finished step of a blue-green slot's traffic: the new point of each of its series. */
+  'metrics.step': [{ slotId: string; stepSeconds: 1 | 10; series: MetricsSeries[] }];
 }
 
 /** The agent's event stream: modules report here, and the connection, local API and CLI listen. */

@@ -156,6 +156,11 @@ export const HANDLERS: Handlers = {
       return {};
     },
   },
+  'slot.metrics': {
+    slotId: (payload) => payload.slotId,
+    workspaces: slotWorkspace,
+    run: async (payload, context) => slotOf(context, payload.slotId).metrics(payload.windowSeconds),
+  },
   'deployments.list': {
     slotId: (payload) => payload.slotId,
     workspaces: slotWorkspace,

@@ -42,6 +42,8 @@ export class ApiSession {
   private stateBehind = false;
   private readonly logs = new Map<string, LogSubscription>();
   private readonly logsWaiting = new Set<LogSubscription>();
+  /** Other subscriptions (metrics), each with what ends it. */
+  private readonly subscriptions = new Map<string, () => void>();
 
   constructor(
     private readonly transport: ServerTransport,
@@ -105,6 +107,18 @@ export class ApiSession {
     subscription.close();
     this.logs.delete(subscriptionId);
     this.logsWaiting.delete(subscription);
+  }
+
+  /** Keeps `stop` to run on unsubscribe or when this connection ends. */
+  addSubscription(subscriptionId: string, stop: () => void): void {
+    this.subscriptions.set(subscriptionId, stop);
+  }
+
+  removeSubscription(subscriptionId: string): void {
+    const stop = this.subscriptions.get(subscriptionId);
+    if (!stop) throw new BerthError('NOT_FOUND', `no subscription ${subscriptionId} on this connection`);
+    this.subscriptions.delete(subscriptionId);
+    stop();
   }
 
   close(): void {
@@ -194,6 +208,8 @@ export class ApiSession {
     for (const subscription of this.logs.values()) subscription.close();
     this.logs.clear();
     this.logsWaiting.clear();
+    for (const stop of this.subscriptions.values()) stop();
+    this.subscriptions.clear();
     this.host.ended(this);
   }
 }

@@ -6,6 +6,7 @@ import type { HandlerTable } from './handler-table';
 import type { ApiKeyAccess, LocalApiAgent } from './local-api-agent';
 import { folderSlotHandlers } from './folder-slot-handlers';
 import { localSlotHandlers } from './local-slot-handlers';
+import { metricsHandlers } from './metrics-handlers';
 import { LocalSlotSources } from './local-slot-sources';
 import { slotHandlers } from './slot-handlers';
 import { StateFeed } from './state-feed';
@@ -47,7 +48,7 @@ export class LocalApiServer implements SessionHost {
       apiKeys: options.apiKeys,
       loginUrl: () => this.loginIssuer?.() ?? null,
     };
-    this.handlers = { ...agentHandlers(context), ...slotHandlers(context), ...localSlotHandlers(context), ...folderSlotHandlers(context) };
+    this.handlers = { ...agentHandlers(context), ...slotHandlers(context), ...localSlotHandlers(context), ...folderSlotHandlers(context), ...metricsHandlers(context) };
     options.agent.events.on('progress', this.onProgress);
   }
 

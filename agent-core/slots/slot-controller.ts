@@ -2,7 +2,7 @@ import { DeploymentRun, reproducibleSource, type DeployRequest, type DeploymentS
 import type { SourcePreparer } from '../deployments/source-preparer';
 import type { AgentEvents } from '../events';
 import type { LogSubscription, LogText } from '../logs';
-import { BerthError, type Deployment, type DeploymentTrigger, type SlotSpec, type SlotState, type SlotStatus } from '../protocol';
+import { BerthError, type Deployment, type DeploymentTrigger, type SlotMetrics, type SlotSpec, type SlotState, type SlotStatus } from '../protocol';
 import type { SlotOrigin, SlotRecord, Store } from '../store';
 import type { CopyName, Instance } from './instance';
 import { watchLiveInstance } from './live-watch';
@@ -15,6 +15,7 @@ import { SlotInstances } from './slot-instances';
 import { SlotQueue } from './slot-queue';
 import { SlotSwap } from './slot-swap';
 import { SlotTraffic } from './slot-traffic';
+import { SlotMetricsHistory } from '../traffic';
 
 export interface SlotContext {
   storagePath: string;
@@ -54,7 +55,7 @@ export class SlotController {
     readonly origin: SlotOrigin,
     record: Pick<SlotRecord, 'status' | 'error' | 'updatedAt'>,
   ) {
-    this.traffic = new SlotTraffic(spec.name);
+    this.traffic = new SlotTraffic(spec.name, new SlotMetricsHistory({ onStep: (step) => context.events.emit('metrics.step', { slotId: this.id, ...step }) }));
     this.records = new SlotDeployments(context.store, context.events, () => this.spec);
     this.logs = new SlotLogs(context.storagePath, context.store, context.events, () => this.spec);
     this.swap = new SlotSwap({
@@ -217,6 +218,11 @@ export class SlotController {
   subscribeLogs(subscriber: SlotLogSubscriber, follow: SlotLogFollow = {}): LogSubscription {
     if (follow.deploymentId !== undefined) this.records.require(follow.deploymentId);
     return this.logs.subscribe(subscriber, follow);
+  }
+
+  /** What the slot's proxy forwarded in the last `windowSeconds`, per color and deployment (`slot.metrics`). */
+  metrics(windowSeconds: number): SlotMetrics {
+    return { slotId: this.id, ...this.traffic.metrics.read(windowSeconds) };
   }
 
   /** Queues `run` with the spec the job carried, or the last one received now; it starts once that spec is stored. */

@@ -128,7 +128,7 @@ export class SlotSwap {
       limits,
       deploymentId: instance.deploymentId,
       previousDeploymentId: previous.deploymentId,
-      counts: () => (target as unknown as { totals(): { requests: number; status5xx: number } }).totals(),
+      counts: () => target.totals(),
       health: { port: instance.port, path: healthCheck.path, expectStatus: healthCheck.expectStatus, checkTimeoutMs: healthCheck.checkTimeoutMs },
       intervalMs: healthCheck.intervalMs,
       onTrip: (reason) => this.slot.guard(`swapping slot ${this.slot.slotId} back to ${previous.deploymentId}`, () => this.swapBack(instance, previous, reason)),

@@ -1,5 +1,5 @@
 import type { Color } from '../protocol';
-import { SlotProxy, Target } from '../traffic';
+import { SlotMetricsHistory, SlotProxy, Target } from '../traffic';
 
 /**
  * A blue-green slot's public side: its proxy, the target each color serves from, and the drains
@@ -10,7 +10,11 @@ export class SlotTraffic {
   private listening: { port: number; host: string } | null = null;
   private readonly drains = new Map<Color, Promise<void>>();
 
-  constructor(private readonly name: string) {}
+  constructor(
+    private readonly name: string,
+    /** What the proxy forwarded, per Target; the live one is set at each swap and stop. */
+    readonly metrics = new SlotMetricsHistory(),
+  ) {}
 
   get isListening(): boolean {
     return this.listening !== null;
@@ -39,11 +43,14 @@ export class SlotTraffic {
   swap(color: Color, port: number, deploymentId: string): Target | null {
     const target = new Target({ port, color, deploymentId });
     target.markHealthy();
-    return this.proxy?.setTarget(target) ?? null;
+    const previous = this.proxy?.setTarget(target) ?? null;
+    this.metrics.setLive(target);
+    return previous;
   }
 
   /** No color serves: the proxy answers 503 with the reason. Returns the target that was live. */
   unavailable(reason: string): Target | null {
+    this.metrics.setLive(null);
     return this.proxy?.setTarget(null, reason) ?? null;
   }
 
@@ -66,6 +73,7 @@ export class SlotTraffic {
   async close(): Promise<void> {
     await Promise.all(this.drains.values());
     this.proxy?.setTarget(null)?.stop();
+    this.metrics.close();
     await this.proxy?.close();
     this.proxy = null;
     this.listening = null;

@@ -2,6 +2,10 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Dispatcher, Pool } from 'undici';
 import { downstreamResponseHeaders, upstreamRequestHeaders, type ForwardingOptions } from './forwarding-headers';
 import { sendPlain } from './plain-response';
+import { NO_ANSWER } from './traffic-counter';
+
+/** Called once per request when the client's response is over: the status it got (NO_ANSWER when none) and the time taken. */
+export type RequestDone = (status: number, ms: number) => void;
 
 /** Where a color's requests go, and how to describe it in a reason a person reads. */
 export interface Upstream {
@@ -68,13 +72,14 @@ class Exchange implements Dispatcher.DispatchHandlers {
   private answered = false;
   private finished = false;
   private retried = false;
+  private readonly started = performance.now();
 
   constructor(
     private readonly upstream: Upstream,
     req: IncomingMessage,
     private readonly res: ServerResponse,
     forwarding: ForwardingOptions,
-    private readonly done: () => void,
+    private readonly done: RequestDone,
   ) {
     const body = hasBody(req.rawHeaders);
     this.options = {
@@ -147,8 +152,10 @@ class Exchange implements Dispatcher.DispatchHandlers {
 
   private readonly onClientClosed = (): void => {
     this.finished = true;
-    if (!this.res.writableFinished) this.abort?.();
-    this.done();
+    const { res } = this;
+    if (!res.writableFinished) this.abort?.();
+    // A 502 for an unreachable app is written by sendPlain, so it is counted here like the app's own answers.
+    this.done(res.headersSent ? res.statusCode : NO_ANSWER, performance.now() - this.started);
   };
 }
 
@@ -158,7 +165,7 @@ export function forwardRequest(
   req: IncomingMessage,
   res: ServerResponse,
   options: ForwardingOptions,
-  done: () => void,
+  done: RequestDone,
 ): void {
   new Exchange(upstream, req, res, options, done);
 }

@@ -4,13 +4,17 @@ import type { Duplex } from 'node:stream';
 import { downstreamResponseHeaders, responseHead, upstreamRequestHeaders, type ForwardingOptions } from './forwarding-headers';
 import { unreachableReason, type Upstream } from './forward-request';
 import { writePlain } from './plain-response';
+import { NO_ANSWER } from './traffic-counter';
 
 export interface UpgradeTracking {
   /** The app switched protocols: the two sockets are now one tunnel, open until either side closes. */
   tunnelOpened(client: Duplex): void;
   tunnelClosed(client: Duplex): void;
-  /** The handshake is over, whatever its outcome; called after tunnelOpened when there is a tunnel. */
-  handshakeSettled(): void;
+  /**
+   * The handshake is over, whatever its outcome, with the status the client got (NO_ANSWER when
+   * none) and the time it took; called after tunnelOpened when there is a tunnel.
+   */
+  handshakeSettled(status: number, ms: number): void;
 }
 
 function joinTunnel(client: Duplex, app: Socket, tracking: UpgradeTracking): void {
@@ -46,10 +50,11 @@ export function forwardUpgrade(
   tracking: UpgradeTracking,
 ): void {
   let settled = false;
-  const settle = (): void => {
+  const started = performance.now();
+  const settle = (status: number): void => {
     if (settled) return;
     settled = true;
-    tracking.handshakeSettled();
+    tracking.handshakeSettled(status, performance.now() - started);
   };
   const upstreamReq = request({
     host: upstream.host,
@@ -62,14 +67,14 @@ export function forwardUpgrade(
   });
   const abandon = (): void => {
     upstreamReq.destroy();
-    settle();
+    settle(NO_ANSWER);
   };
   client.on('error', abandon);
   client.once('close', abandon);
 
   upstreamReq.once('error', (error: NodeJS.ErrnoException) => {
     writePlain(client, 502, unreachableReason(error, upstream));
-    settle();
+    settle(502);
   });
 
   upstreamReq.once('response', (upstreamRes: IncomingMessage) => {
@@ -78,7 +83,7 @@ export function forwardUpgrade(
     client.write(responseHead(upstreamRes.statusCode!, upstreamRes.statusMessage ?? '', headers));
     upstreamRes.once('error', () => client.destroy());
     upstreamRes.pipe(client);
-    settle();
+    settle(upstreamRes.statusCode!);
   });
 
   upstreamReq.once('upgrade', (upstreamRes: IncomingMessage, app: Socket, appHead: Buffer) => {
@@ -88,7 +93,7 @@ export function forwardUpgrade(
     if (client.destroyed || upstream.cutReason !== null) {
       app.destroy();
       client.destroy();
-      settle();
+      settle(NO_ANSWER);
       return;
     }
     client.write(responseHead(101, upstreamRes.statusMessage ?? 'Switching Protocols', upstreamRes.rawHeaders));
@@ -96,7 +101,7 @@ export function forwardUpgrade(
     if (head.length > 0) app.write(head);
     tracking.tunnelOpened(client);
     joinTunnel(client, app, tracking);
-    settle();
+    settle(101);
   });
 
   upstreamReq.end();

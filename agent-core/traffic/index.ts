@@ -19,3 +19,5 @@ export {
 export { findFreePort, assertPortFree, isPortFree, type FindFreePortOptions } from './ports';
 export { RETRY_AFTER_SECONDS } from './plain-response';
 export type { ForwardingOptions } from './forwarding-headers';
+export { SlotMetricsHistory, stepSecondsFor, type MetricsStep, type MetricsHistoryOptions } from './metrics-history';
+export type { TrafficTotals } from './traffic-counter';

@@ -6,6 +6,7 @@ import type { ForwardingOptions } from './forwarding-headers';
 import { forwardRequest, type Upstream } from './forward-request';
 import { forwardUpgrade, type UpgradeTracking } from './forward-upgrade';
 import { sendPlain, writePlain } from './plain-response';
+import { TrafficCounter, type TrafficTotals } from './traffic-counter';
 
 export type TargetState = 'adding' | 'healthy' | 'draining' | 'stopped';
 
@@ -59,8 +60,11 @@ export class Target implements Upstream {
   private drained: Promise<DrainResult> | null = null;
   private onIdle: (() => void) | null = null;
   private finishDrain: ((timedOut: boolean, reason?: string) => void) | null = null;
-  private readonly requestDone = (): void => {
+  /** What this color answered: the slot's metrics history reads its steps. */
+  readonly counter = new TrafficCounter();
+  private readonly requestDone = (status: number, ms: number): void => {
     this.requests--;
+    this.counter.record(status, ms);
     this.checkIdle();
   };
   private readonly tracking: UpgradeTracking = {
@@ -104,6 +108,11 @@ export class Target implements Upstream {
     return this.requests;
   }
 
+  /** Requests, 4xx and 5xx answered since this Target was created (at its swap). */
+  totals(): TrafficTotals {
+    return this.counter.totals();
+  }
+
   get openWebSockets(): number {
     return this.tunnels.size;
   }
@@ -116,6 +125,7 @@ export class Target implements Upstream {
   serve(req: IncomingMessage, res: ServerResponse, options: ForwardingOptions): void {
     if (this.current === 'stopped') {
       sendPlain(res, 503, `${this.description} has stopped`);
+      this.counter.record(503, 0);
       return;
     }
     this.requests++;

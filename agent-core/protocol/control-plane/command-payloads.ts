@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { SlotSpec } from '../slot-spec';
 import { Source } from '../source';
+import { METRICS_WINDOW_SECONDS } from '../traffic-metrics';
 
 const SlotId = z.string().min(1);
 const DeploymentId = z.string().min(1);
@@ -59,6 +60,9 @@ export const SlotLogsSubscribePayload = z
 
 export const SlotLogsUnsubscribePayload = z.object({ subscriptionId: z.string().min(1) });
 
+/** The last `windowSeconds` of the slot's traffic: 1 s steps up to 300 s, else 10 s steps. */
+export const SlotMetricsPayload = z.object({ slotId: SlotId, windowSeconds: METRICS_WINDOW_SECONDS });
+
 export const DeploymentsListPayload = z.object({ slotId: SlotId });
 
 export const DeploymentsDeletePayload = z.object({ slotId: SlotId, deploymentId: DeploymentId });
@@ -78,6 +82,7 @@ export const COMMAND_PAYLOADS = {
   'slot.logs': SlotLogsPayload,
   'slot.logs.subscribe': SlotLogsSubscribePayload,
   'slot.logs.unsubscribe': SlotLogsUnsubscribePayload,
+  'slot.metrics': SlotMetricsPayload,
   'deployments.list': DeploymentsListPayload,
   'deployments.delete': DeploymentsDeletePayload,
   'host.status': HostStatusPayload,

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { Deployment, SkippedBranch } from '../deployment';
 import { LogText } from '../log-text';
 import { SlotStatus } from '../slot-status';
+import { SlotMetrics } from '../traffic-metrics';
 import type { CommandName } from './command-payloads';
 
 const Empty = z.object({});
@@ -34,6 +35,7 @@ export const COMMAND_RESULTS = {
   'slot.logs': SlotLogsResult,
   'slot.logs.subscribe': Empty,
   'slot.logs.unsubscribe': Empty,
+  'slot.metrics': SlotMetrics,
   'deployments.list': DeploymentsListResult,
   'deployments.delete': Deployment,
   'host.status': HostStatusResult,

@@ -25,6 +25,7 @@ export {
   SlotLogsPayload,
   SlotLogsSubscribePayload,
   SlotLogsUnsubscribePayload,
+  SlotMetricsPayload,
   DeploymentsListPayload,
   DeploymentsDeletePayload,
   HostStatusPayload,

@@ -1,5 +1,6 @@
 import { BerthError } from '../errors';
-import { LocalApiEvent, type LogChunk, type LogEvent, type ProgressEvent } from './events';
+import type { SlotMetrics } from '../traffic-metrics';
+import { LocalApiEvent, type LogChunk, type LogEvent, type MetricsEvent, type ProgressEvent } from './events';
 import { LocalApiError, ServerFrame } from './frames';
 import { LocalApiRequests, type LocalApiMethod, type RequestParamsInput, type RequestResult } from './requests';
 import type { AgentState } from './state';
@@ -27,6 +28,13 @@ export interface LogStream {
   close(): Promise<void>;
 }
 
+export interface MetricsStream extends LogStream {
+  /** The history when the stream opened. */
+  readonly metrics: SlotMetrics[];
+}
+
+type StreamMethod = 'logs.subscribe' | 'metrics.subscribe';
+
 interface Pending {
   method: LocalApiMethod;
   transport: Transport;
@@ -34,11 +42,23 @@ interface Pending {
   reject(error: Error): void;
 }
 
-interface LogStreamEntry {
-  params: RequestParamsInput<'logs.subscribe'>;
-  listener: (event: LogEvent) => void;
+interface StreamEntry<M extends StreamMethod> {
+  method: M;
+  params: RequestParamsInput<M>;
   subscriptionId: string | null;
+  /** The subscription's answer, each time it is opened (again after a reconnect). */
+  opened?(result: RequestResult<M>): void;
 }
+
+interface LogStreamEntry extends StreamEntry<'logs.subscribe'> {
+  listener: (event: LogEvent) => void;
+}
+
+interface MetricsStreamEntry extends StreamEntry<'metrics.subscribe'> {
+  listener: (event: MetricsEvent) => void;
+}
+
+const UNSUBSCRIBE = { 'logs.subscribe': 'logs.unsubscribe', 'metrics.subscribe': 'metrics.unsubscribe' } as const;
 
 type Listener<K extends keyof LocalApiClientEvents> = (value: LocalApiClientEvents[K]) => void;
 
@@ -57,6 +77,7 @@ export class LocalApiClient {
   private readonly stateWatchers = new Set<(state: AgentState) => void>();
   private resyncing = false;
   private readonly logStreams = new Set<LogStreamEntry>();
+  private readonly metricsStreams = new Set<MetricsStreamEntry>();
 
   constructor(transport?: Transport) {
     if (transport) this.connect(transport);
@@ -88,7 +109,9 @@ export class LocalApiClient {
     transport.onClose((reason) => this.detach(transport, reason));
     this.emit('connection', true);
     if (this.stateWatchers.size > 0) this.resync();
-    for (const entry of this.logStreams) void this.openLogStream(entry).catch((error: Error) => this.emit('error', error));
+    for (const entry of [...this.logStreams, ...this.metricsStreams]) {
+      void this.openStream(entry).catch((error: Error) => this.emit('error', error));
+    }
   }
 
   close(): void {
@@ -148,32 +171,64 @@ export class LocalApiClient {
    * stream is opened again after a reconnect, where it got to.
    */
   async subscribeLogs(params: RequestParamsInput<'logs.subscribe'>, listener: (event: LogEvent) => void): Promise<LogStream> {
-    const entry: LogStreamEntry = { params, listener, subscriptionId: null };
-    this.logStreams.add(entry);
+    const entry: LogStreamEntry = { method: 'logs.subscribe', params, listener, subscriptionId: null };
+    return this.startStream(entry, this.logStreams);
+  }
+
+  /**
+   * Follows a slot's traffic (or every blue-green slot's): the history now, then `listener` gets a
+   * `metrics` event per finished step. After a reconnect the stream is opened again and
+   * `onReopen` gets the history anew (the steps missed meanwhile are in it).
+   */
+  async subscribeMetrics(
+    params: RequestParamsInput<'metrics.subscribe'>,
+    listener: (event: MetricsEvent) => void,
+    onReopen?: (metrics: SlotMetrics[]) => void,
+  ): Promise<MetricsStream> {
+    let first: SlotMetrics[] | null = null;
+    const entry: MetricsStreamEntry = {
+      method: 'metrics.subscribe',
+      params,
+      listener,
+      subscriptionId: null,
+      opened: ({ metrics }) => {
+        if (first === null) first = metrics;
+        else onReopen?.(metrics);
+      },
+    };
+    const stream = await this.startStream(entry, this.metricsStreams);
+    return { metrics: first ?? [], close: stream.close };
+  }
+
+  private async startStream<E extends LogStreamEntry | MetricsStreamEntry>(entry: E, streams: Set<E>): Promise<LogStream> {
+    streams.add(entry);
     try {
-      await this.openLogStream(entry);
+      await this.openStream(entry);
     } catch (error) {
-      this.logStreams.delete(entry);
+      streams.delete(entry);
       throw error;
     }
     return {
       close: async () => {
-        if (!this.logStreams.delete(entry) || entry.subscriptionId === null || !this.transport) return;
-        await this.call('logs.unsubscribe', { subscriptionId: entry.subscriptionId });
+        if (!streams.delete(entry) || entry.subscriptionId === null || !this.transport) return;
+        await this.call(UNSUBSCRIBE[entry.method], { subscriptionId: entry.subscriptionId });
       },
     };
   }
 
-  /** Like resync, takes the subscription id in the answer's own turn, so no output that follows it is missed. */
-  private openLogStream(entry: LogStreamEntry): Promise<void> {
+  /** Like resync, takes the subscription id in the answer's own turn, so no event that follows it is missed. */
+  private openStream(entry: LogStreamEntry | MetricsStreamEntry): Promise<void> {
     entry.subscriptionId = null;
+    const streams: Set<LogStreamEntry | MetricsStreamEntry> = entry.method === 'logs.subscribe' ? this.logStreams : this.metricsStreams;
     return new Promise((resolve, reject) =>
       this.request(
-        'logs.subscribe',
+        entry.method,
         entry.params,
-        ({ subscriptionId }) => {
-          if (this.logStreams.has(entry)) entry.subscriptionId = subscriptionId;
-          else void this.call('logs.unsubscribe', { subscriptionId }).catch(() => undefined);
+        (result: RequestResult<'logs.subscribe'> | RequestResult<'metrics.subscribe'>) => {
+          if (streams.has(entry)) {
+            entry.subscriptionId = result.subscriptionId;
+            (entry.opened as ((value: typeof result) => void) | undefined)?.(result);
+          } else void this.call(UNSUBSCRIBE[entry.method], { subscriptionId: result.subscriptionId }).catch(() => undefined);
           resolve();
         },
         reject,
@@ -267,6 +322,11 @@ export class LocalApiClient {
           this.guard(() => entry.listener(event));
         }
         return;
+      case 'metrics':
+        for (const entry of this.metricsStreams) {
+          if (entry.subscriptionId === event.subscriptionId) this.guard(() => entry.listener(event));
+        }
+        return;
     }
   }
 
@@ -275,7 +335,7 @@ export class LocalApiClient {
     this.transport = null;
     this.sync.desync();
     this.resyncing = false;
-    for (const entry of this.logStreams) entry.subscriptionId = null;
+    for (const entry of [...this.logStreams, ...this.metricsStreams]) entry.subscriptionId = null;
     for (const [id, pending] of this.pending) {
       if (pending.transport !== transport) continue;
       this.pending.delete(id);

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { Deployment } from '../deployment';
+import { MetricsSeries } from '../traffic-metrics';
 import { AgentState, ConnectionView, SettingsView, SlotSummary, StorageView } from './state';
 
 /** One change of the agent's state; applying every delta in version order keeps a copy equal to the agent's. */
@@ -47,7 +48,16 @@ export const LocalApiEvent = z.discriminatedUnion('type', [
     deploymentId: z.string(),
     chunk: LogChunk,
   }),
+  /** A finished step of a slot's traffic: only the new point of each series that has one in it. */
+  z.object({
+    type: z.literal('metrics'),
+    subscriptionId: z.string(),
+    slotId: z.string(),
+    stepSeconds: z.union([z.literal(1), z.literal(10)]),
+    series: z.array(MetricsSeries),
+  }),
 ]);
 export type LocalApiEvent = z.infer<typeof LocalApiEvent>;
 export type StateDeltaEvent = Extract<LocalApiEvent, { type: 'state.delta' }>;
 export type LogEvent = Extract<LocalApiEvent, { type: 'log' }>;
+export type MetricsEvent = Extract<LocalApiEvent, { type: 'metrics' }>;

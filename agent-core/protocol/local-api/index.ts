@@ -6,7 +6,7 @@ export * from './frames';
 export type { Transport } from './transport';
 export { applyDelta } from './apply-delta';
 export { StateSync, type DeltaOutcome } from './state-sync';
-export { LocalApiClient, type CallArgs, type LocalApiClientEvents, type LogStream } from './client';
+export { LocalApiClient, type CallArgs, type LocalApiClientEvents, type LogStream, type MetricsStream } from './client';
 export { createPortTransport, type MessagePortLike } from './port-transport';
 export { createWebSocketTransport, openWebSocketTransport, type WebSocketLike } from './websocket-transport';
 export {

@@ -4,6 +4,7 @@ import { LogText } from '../log-text';
 import { SlotSpec } from '../slot-spec';
 import { SlotStatus } from '../slot-status';
 import { Source } from '../source';
+import { METRICS_WINDOW_SECONDS, SlotMetrics } from '../traffic-metrics';
 import { HealthCheckFound, ProposeParams, SlotProposal } from './slot-proposal';
 import { AgentState, ConnectionView, LocalSlotSource, SettingsView, SlotView } from './state';
 
@@ -68,6 +69,18 @@ export const LocalApiRequests = {
     result: z.object({ subscriptionId: z.string() }),
   },
   'logs.unsubscribe': { params: z.object({ subscriptionId: z.string() }), result: Empty },
+
+  /** The slot's traffic over the last `windowSeconds` (1 s steps up to 300 s, else 10 s), like `slot.metrics`. */
+  'metrics.read': { params: OnSlot.extend({ windowSeconds: METRICS_WINDOW_SECONDS }), result: SlotMetrics },
+  /**
+   * The history now (of one slot, or without `slot` of every blue-green slot), then a `metrics`
+   * event per finished step (1 s or 10 s, as the window reads) with the new point of each series.
+   */
+  'metrics.subscribe': {
+    params: z.object({ slot: SlotRef.optional(), windowSeconds: METRICS_WINDOW_SECONDS }),
+    result: z.object({ subscriptionId: z.string(), metrics: z.array(SlotMetrics) }),
+  },
+  'metrics.unsubscribe': { params: z.object({ subscriptionId: z.string() }), result: Empty },
 
   'settings.get': { params: Empty, result: SettingsView },
   'settings.update': {
