@@ -109,4 +109,28 @@ await withDeployBench('berth-bench-steps-', async ({ plane, repo }) => {
   console.log(row('  ready → result', (t) => t.finish));
   console.log(row("agent's own (total − git − app start)     target ≤ 50", (t) => t.own));
   console.log(`${'the sample app alone: spawn → listening'.padEnd(52)} median ${median(alone).toFixed(0).padStart(5)} ms`);
+
+  // Rollback: to the warm color (a swap), beside a rollback with keepWarmMs 0 (the old color starts again).
+  const rollbackOnce = async (): Promise<number> => {
+    const sent = Date.now();
+    const commandId = plane.command('slot.rollback', { slotId: slot.id });
+    const result = await plane.waitForResult(commandId, 120_000);
+    if (!result.ok) throw new Error(`rollback failed: ${result.error.message}`);
+    return plane.frames.find((entry) => entry.direction === 'in' && entry.frame.type === 'result' && entry.frame.commandId === commandId)!.at - sent;
+  };
+  const warm: number[] = [];
+  for (let run = 0; run < RUNS; run++) warm.push(await rollbackOnce());
+  Object.assign(slot.traffic, { keepWarmMs: 0 });
+  await redeploy();
+  await redeploy();
+  const cold: number[] = [];
+  for (let run = 0; run < 5; run++) {
+    cold.push(await rollbackOnce());
+    // The color rolled away from drains and stops before the next rollback needs it.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+  }
+  const line = (label: string, values: number[]): string =>
+    `${label.padEnd(52)} median ${median(values).toFixed(0).padStart(5)} ms   min ${Math.min(...values).toFixed(0).padStart(5)}   max ${Math.max(...values).toFixed(0).padStart(5)}`;
+  console.log(line('rollback to the warm color, command → result  target ≤ 50', warm));
+  console.log(line('  anchor: rollback with keepWarmMs 0 (starts the old color)', cold));
 });
