@@ -1,3 +1,4 @@
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SlotSpec, type SlotSpecInput } from '../../agent-core/protocol';
@@ -88,6 +89,22 @@ describe('warm colors', () => {
     expect(await alive(v1Pids)).not.toContain(true);
     expect(agent.runtime.store.deployments.get(v1.id)?.status).toBe('stopped');
     expect(slot.statusSnapshot.warm).toMatchObject({ color: 'green', deploymentId: v2.id });
+  });
+
+  it('fails a warm color whose service stays down on its own: the slot keeps running on its live color', async () => {
+    await define();
+    const v1 = await deployVersion('v1');
+    const v2 = await deployVersion('v2');
+    writeFileSync(join(agent.storagePath, 'slots', 'acme-web', 'qa-1', 'blue', 'CRASH'), '');
+    const failed = await waitFor(() => {
+      const deployment = agent.runtime.store.deployments.get(v1.id)!;
+      return deployment.status === 'failed' ? deployment : null;
+    }, 'the warm deployment to fail', { timeoutMs: 30_000 });
+    expect(failed.error).toMatch(/exited with code 3 .*stays down/);
+    await waitFor(() => slot.statusSnapshot.warm === null, 'the warm color to go');
+    expect(slot.statusSnapshot).toMatchObject({ status: 'running', liveColor: 'green', productionDeploymentId: v2.id, error: null });
+    const answer = await fetch(`http://127.0.0.1:${publicPort}/`);
+    expect(answer.status).toBe(200);
   });
 
   it('stops the warm color with the slot', async () => {
