@@ -218,8 +218,7 @@ export class DeploymentRun {
   private progress(step: string, message: string, extra: { branch?: string; outcome?: 'merged' | 'skipped' } = {}): void {
     this.output?.write(`\r\n\x1b[36m[berth] ${message}\x1b[0m\r\n`);
     const event = { slotId: this.spec.id, deploymentId: this.deployment.id, commandId: this.job.commandId, step, message, ...extra };
-    this.slot.records.progress(event);
-    this.job.progress?.(event);
+    this.slot.records.progress(event, this.job.progress);
   }
 
   private commandPlan(workdir: string, port: number, copy: CopyName): CommandPlan {

@@ -246,8 +246,12 @@ export class SlotController {
   private async runPromote(job: SlotJob, deploymentId: string, trigger: DeploymentTrigger, signal: AbortSignal): Promise<Deployment> {
     const deployment = this.records.require(deploymentId);
     if (this.instances.live?.deploymentId === deploymentId) return deployment;
-    const preview = this.instances.withDeployment(deploymentId);
-    if (preview) return this.goLive(preview, deployment);
+    const running = this.instances.withDeployment(deploymentId);
+    if (running) {
+      const message = `switching traffic to the ${running === this.instances.warm ? 'warm' : 'preview'} ${running.copy} instance`;
+      this.records.progress({ slotId: this.spec.id, deploymentId, commandId: job.commandId, step: 'swap', message }, job.progress);
+      return this.goLive(running, deployment);
+    }
     if (deployment.status === 'failed') {
       throw new BerthError('INVALID_PAYLOAD', `deployment ${deploymentId} failed, so it cannot be promoted; deploy again instead`);
     }

@@ -48,9 +48,10 @@ export class SlotDeployments {
     this.store.deployLog.append({ slotId: deployment.slotId, deploymentId: deployment.id, event, source: deployment.source, trigger, ...(error !== undefined ? { error } : {}) });
   }
 
-  /** A step of a running deployment, for the window and the CLI. */
-  progress(event: ProgressEvent): void {
+  /** A step of a running deployment, for the window and the CLI, and for the job's own sink (the control plane's `progress`). */
+  progress(event: ProgressEvent, sink?: (event: ProgressEvent) => void): void {
     this.events.emit('progress', event);
+    sink?.(event);
   }
 
   /** Newest first, soft-deleted ones left out. */

@@ -55,7 +55,7 @@ describe('frames', () => {
   it('holds commands sent before the welcome and runs them after it', { timeout: 60_000 }, async () => {
     plane.autoWelcome = false;
     agent = startConnectedAgent(plane, storage.path);
-    await waitFor(() => plane.received('hello').length > 0, 'hello');
+    await waitFor(() => plane.received('hello').length > 0, 'hello', { timeoutMs: 30_000 });
     const early = plane.command('host.status', {});
     plane.ack(0);
     // An absence can only be shown over a window of time: nothing may answer it before the welcome.

@@ -90,7 +90,7 @@ describe('guarded swaps', () => {
     const response = await fetch(`http://127.0.0.1:${publicPort}/`);
     expect(((await response.json()) as { version: string }).version).toBe('v1');
     expect(v2Pids.length).toBeGreaterThan(0);
-    await waitFor(async () => (await Promise.all(v2Pids.map(processStartTime))).every((time) => time === null), 'the failed green instance to stop');
+    await waitFor(async () => (await Promise.all(v2Pids.map((pid) => processStartTime(pid)))).every((time) => time === null), 'the failed green instance to stop');
   });
 
   it('ends its watch when the window passes with the new color behaving, and keeps it live', async () => {
