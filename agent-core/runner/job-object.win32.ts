@@ -57,7 +57,7 @@ export function parseProcessIdList(list: Buffer): number[] {
 
 export class JobObjectError extends Error {}
 
-/** One kill-on-close job and its handle, owned by the agent until `terminate`. */
+/** One kill-on-close job and its handle, which the agent holds until `close`. */
 export class JobObject {
   private handle: unknown;
 
@@ -79,10 +79,6 @@ export class JobObject {
       throw error;
     }
     return new JobObject(kernel32, handle);
-  }
-
-  get isOpen(): boolean {
-    return this.handle !== null;
   }
 
   /**

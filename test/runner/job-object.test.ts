@@ -27,6 +27,7 @@ class FakeKernel32 implements Kernel32 {
   readonly jobs = new Map<number, number[]>();
   readonly open = new Set<number>();
   readonly exited = new Set<number>();
+  readonly gone = new Set<number>();
   limits: Buffer | undefined;
   lastError = 0;
   failAssign = false;
@@ -55,6 +56,10 @@ class FakeKernel32 implements Kernel32 {
   }
   OpenProcess(access: number, inheritHandle: number, pid: number): unknown {
     this.calls.push(`OpenProcess(0x${access.toString(16)}, ${inheritHandle}, ${pid})`);
+    if (this.gone.has(pid)) {
+      this.lastError = 87; // ERROR_INVALID_PARAMETER: no such process
+      return null;
+    }
     const handle = this.next++;
     this.open.add(handle);
     return { pid, handle };
@@ -125,6 +130,8 @@ describe('the Windows Job Object', () => {
     const job = JobObject.create(kernel32);
     kernel32.exited.add(7);
     expect(job.assign(7)).toBe('exited');
+    kernel32.gone.add(6);
+    expect(job.assign(6)).toBe('exited');
     kernel32.failAssign = true;
     expect(() => job.assign(8)).toThrow('AssignProcessToJobObject(8) failed with Windows error 5');
     expect([...kernel32.open]).toEqual([100]);
