@@ -1,13 +1,14 @@
 // `npm run test:windows`: the Windows lane. agent-core's Windows code (the runner in a pseudo console,
 // cmd.exe, taskkill, Windows paths, snapshots, the service files) run by a real Windows node.exe: under
 // Wine on Linux, set up here step by step, or with this Node on Windows itself. The tests in test/windows/
-// are bundled here into plain JS that `node --test` runs; the last line is `N passed, N failed, N skipped`.
+// are bundled here into plain JS that `node --test` runs (koffi, like node-pty, is loaded at run time:
+// under Wine from the lane's own copy with its win32 binary, see installWindowsKoffi); the last line is `N passed, N failed, N skipped`.
 // `--report <file>` also writes the counts as JSON (scripts/test.mjs adds them to its totals).
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { basename, dirname, join } from 'node:path';
 import { build } from 'esbuild';
-import { buildStandIns, fetchWindowsNode, installPackages, laneFolders, preparePrefix } from './windows-lane/setup.mjs';
+import { buildStandIns, fetchWindowsNode, installPackages, installWindowsKoffi, laneFolders, preparePrefix } from './windows-lane/setup.mjs';
 import { failedTests, skippedTests, tapCounts } from './windows-lane/tap-results.mjs';
 import { runWineAsync, startDisplay, stopWineServer, wineEnvironment, windowsPath } from './windows-lane/wine-host.mjs';
 import { root } from './tool-paths.mjs';
@@ -18,13 +19,17 @@ const RUN_TIMEOUT_MS = 8 * 60_000;
 const folders = laneFolders(root);
 const reportFlag = process.argv.indexOf('--report');
 const reportFile = reportFlag >= 0 ? process.argv[reportFlag + 1] : undefined;
+// Names given (`node scripts/test-windows.mjs job-object`) run only the test files whose names contain one.
+const only = process.argv.slice(2).filter((arg, index, args) => !arg.startsWith('--') && args[index - 1] !== '--report');
 const seconds = (since) => `${((Date.now() - since) / 1000).toFixed(1)} s`;
 
 /** Each test file and what it imports, as one ES module; node-pty stays outside, loaded with its win32 prebuilds. */
 async function bundleTests() {
   rmSync(folders.bundle, { recursive: true, force: true });
   const sources = join(root, 'test', 'windows');
-  const entryPoints = readdirSync(sources).filter((name) => name.endsWith('.test.ts')).map((name) => join(sources, name));
+  const entryPoints = readdirSync(sources)
+    .filter((name) => name.endsWith('.test.ts') && (only.length === 0 || only.some((part) => name.includes(part))))
+    .map((name) => join(sources, name));
   await build({
     entryPoints,
     outdir: folders.bundle,
@@ -72,6 +77,7 @@ async function underWine(log) {
   const setupStarted = Date.now();
   installPackages();
   const node = fetchWindowsNode(folders);
+  installWindowsKoffi(root, folders);
   buildStandIns(root, folders);
   const display = await startDisplay();
   const env = {

@@ -4,6 +4,7 @@ import { BerthError } from '../protocol';
 import { formatDuration } from './format-duration';
 import { DEFAULT_KILL_TIMEOUT_MS } from './kill-tree-options';
 import { readMarkedProcesses, type MarkedProcess } from './marked-processes';
+import { endMarkJobs } from './process-jobs';
 
 export { PROCESS_MARK_VARIABLE } from './marked-processes';
 import { pollUntil } from './poll-until';
@@ -41,10 +42,11 @@ const MAX_FREEZE_ROUNDS = 10;
  * gone; the number ended. Meant after the graceful stop of a tree: what is left is what escaped it.
  * Never touches a process without the mark, nor the agent itself. Found processes are stopped
  * first and the table read again, so none can fork an unseen child between the read and the kill.
- * Windows has no environment of another process to read (see README): there it ends nothing.
+ * Windows has no environment of another process to read (see README): there the selected marks'
+ * Job Objects are terminated instead, which this agent holds; a crashed agent's jobs ended with it.
  */
 export async function endMarkedProcesses(selector: MarkSelector, timeoutMs = DEFAULT_KILL_TIMEOUT_MS): Promise<number> {
-  if (process.platform === 'win32') return 0;
+  if (process.platform === 'win32') return endMarkJobs((mark) => selects(selector, mark), timeoutMs);
   const targets = new Map<number, MarkedProcess>();
   for (let round = 0; round < MAX_FREEZE_ROUNDS; round++) {
     const found = (await readMarkedProcesses()).filter(

@@ -8,6 +8,7 @@ import { executableFinder } from './find-executable';
 import { killTree, snapshotTree } from './kill-tree';
 import type { TrackedProcess } from './kill-tree-options';
 import { PROCESS_MARK_VARIABLE } from './marked-processes';
+import { joinMarkJob } from './process-jobs';
 import type { ShellInvocation } from './shell-invocation';
 import { shellInvocation } from './shells';
 import { withSlotUmask } from './slot-umask';
@@ -69,6 +70,11 @@ export class PtyProcess extends EventEmitter<PtyProcessEvents> {
     if (!this.hasExited) this.terminal.write(text);
   }
 
+  /** A line of Berth's own in the command's output, after the listeners its starter attaches at once. */
+  notice(text: string): void {
+    setImmediate(() => this.emit('data', `\x1b[33m[berth] ${text}\x1b[0m\r\n`));
+  }
+
   /** Ctrl+C, exactly as a person at the terminal would press it. */
   interrupt(): void {
     this.write('\x03');
@@ -125,7 +131,11 @@ export function spawnCommand(options: SpawnOptions): PtyProcess {
         env,
       }),
     );
-    return new PtyProcess(terminal, label, script.path);
+    // Right after the start: what the command starts from now on is in the job too (see README on the window before).
+    const notJoined = joinMarkJob(mark, terminal.pid);
+    const child = new PtyProcess(terminal, label, script.path);
+    if (notJoined !== undefined) child.notice(`this command is not in its slot's Job Object (${notJoined}); a process it leaves behind may outlive its slot`);
+    return child;
   } catch (error) {
     rmSync(script.path, { force: true });
     const reason = error instanceof Error ? error.message : String(error);

@@ -1,9 +1,9 @@
 // Sets up what the Windows lane runs on, each step only when it is not done yet: Debian's Wine,
 // a Windows node.exe from the npm registry, a Wine prefix that node.exe accepts, and the taskkill stand-in.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, renameSync, rmSync, statSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { ensurePackages, systemPackages } from '../system-packages.mjs';
 import { runWine } from './wine-host.mjs';
 
@@ -25,6 +25,8 @@ export function laneFolders(root) {
     standIns: join(base, 'stand-ins'),
     bundle: join(base, 'bundle'),
     results: join(base, 'results'),
+    // Found by the bundle's require() before the repository's own node_modules (see installWindowsKoffi).
+    modules: join(base, 'node_modules'),
   };
 }
 
@@ -62,6 +64,45 @@ export function fetchWindowsNode(folders) {
   } finally {
     rmSync(download, { recursive: true, force: true });
   }
+}
+
+/** Unpacks `package/` of an npm tarball into `target`, fetched with `npm pack`. */
+function unpackNpmPackage(spec, target) {
+  const download = mkdtempSync(join(tmpdir(), 'berth-npm-'));
+  try {
+    const pack = spawnSync('npm', ['pack', spec, '--pack-destination', download, '--silent'], { encoding: 'utf8', timeout: 300_000 });
+    step(pack.status === 0, `npm pack ${spec} failed: ${(pack.stderr || pack.stdout || String(pack.error)).trim()}`);
+    const tarball = join(download, pack.stdout.trim().split('\n').pop());
+    const unpack = spawnSync('tar', ['-xzf', tarball, '-C', download], { encoding: 'utf8' });
+    step(unpack.status === 0, `could not unpack ${tarball}: ${unpack.stderr.trim()}`);
+    rmSync(target, { recursive: true, force: true });
+    mkdirSync(dirname(target), { recursive: true });
+    renameSync(join(download, 'package'), target);
+  } finally {
+    rmSync(download, { recursive: true, force: true });
+  }
+}
+
+/**
+ * koffi (the Job Objects' FFI) loads its native code from a package per platform, and npm installed
+ * only Linux's here. The lane keeps a koffi of its own beside the bundle, the repository's version,
+ * with the win32-x64 binary package next to it, so the repository's node_modules stays as npm left it.
+ */
+export function installWindowsKoffi(root, folders) {
+  const { version } = JSON.parse(readFileSync(join(root, 'node_modules', 'koffi', 'package.json'), 'utf8'));
+  const binary = join(folders.modules, '@koromix', 'koffi-win32-x64');
+  const installed = (path) => {
+    try {
+      return JSON.parse(readFileSync(join(path, 'package.json'), 'utf8')).version === version;
+    } catch {
+      return false;
+    }
+  };
+  if (!installed(join(folders.modules, 'koffi'))) {
+    rmSync(join(folders.modules, 'koffi'), { recursive: true, force: true });
+    cpSync(join(root, 'node_modules', 'koffi'), join(folders.modules, 'koffi'), { recursive: true });
+  }
+  if (!installed(binary)) unpackNpmPackage(`@koromix/koffi-win32-x64@${version}`, binary);
 }
 
 /**

@@ -25,7 +25,7 @@ describe('electron-builder config', () => {
 
   it('keeps every native module outside the asar archive so it can be loaded', () => {
     const patterns: string[] = [config.asarUnpack].flat();
-    for (const addon of ['better-sqlite3/build/Release/better_sqlite3.node', 'node-pty/build/Release/pty.node', 'keytar/build/Release/keytar.node']) {
+    for (const addon of ['better-sqlite3/build/Release/better_sqlite3.node', 'node-pty/build/Release/pty.node', 'keytar/build/Release/keytar.node', '@koromix/koffi-win32-x64/win32_x64/koffi.node']) {
       const path = `node_modules/${addon}`;
       expect(patterns.some((pattern) => matchesGlob(path, pattern)), path).toBe(true);
     }
