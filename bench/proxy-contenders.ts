@@ -153,8 +153,11 @@ export async function startGoProxy(goBinary: string, upstreamPort: number, liste
 }
 
 /** SlotProxy in a process of its own, pointed at the blue app; `execArgv` adds Node flags (--cpu-prof). */
-export async function startSlotProxy(upstreamPort: number, execArgv: string[] = []): Promise<Contender & { process: ChildProcess }> {
-  const script = fileURLToPath(new URL('./slot-proxy-server.ts', import.meta.url));
+export async function startSlotProxy(
+  upstreamPort: number,
+  execArgv: string[] = [],
+  script = fileURLToPath(new URL('./slot-proxy-server.ts', import.meta.url)),
+): Promise<Contender & { process: ChildProcess }> {
   const child = fork(script, [String(upstreamPort)], { execArgv: [...process.execArgv, ...execArgv], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   const port = await new Promise<number>((resolve, reject) => {
     child.once('message', (message: { port: number }) => resolve(message.port));

@@ -17,6 +17,7 @@ import { cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { findFreePort, SlotProxy, Target } from '../agent-core/traffic';
 import { startHttpApp, type HttpApp } from '../test/fixtures/http-app';
+import { BASELINE_NAME, METRICS_ANCHOR_COMMIT, startBaselineProxy } from './metrics-baseline';
 import {
   findBinary,
   procCpuUs,
@@ -193,6 +194,8 @@ function missing(what: string, install: string): null {
 async function startContenders(appPort: number, exclude: number[]): Promise<Contender[]> {
   const contenders: Contender[] = [{ name: 'straight to the app', port: appPort, pid: null, stop: async () => undefined }];
   contenders.push(await startSlotProxy(appPort));
+  const before = await startBaselineProxy(appPort);
+  if (before) contenders.push(before);
   const free = async (): Promise<number> => {
     const port = await findFreePort({ range: [20_000, 29_999], exclude });
     exclude.push(port);
@@ -216,6 +219,21 @@ function ratioLine(rows: Map<string, Row>, reference: string, rpsTarget: number,
   console.log(
     `Berth/${reference}: ${rps.toFixed(2)}× the requests per second (target ≥ ${rpsTarget}×: ${rps >= rpsTarget ? 'met' : 'NOT met'}), ` +
       `p99 ${p99.toFixed(2)}×${p99Text}, ${cpu.toFixed(2)}× the CPU time per request`,
+  );
+}
+
+/** What counting costs: Berth now beside its anchor, the same proxy before traffic metrics. */
+function metricsCostLine(rows: Map<string, Row>): void {
+  const ours = rows.get('Berth SlotProxy')!;
+  const before = rows.get(BASELINE_NAME);
+  if (!before) return;
+  const rps = median(ours.rps) / median(before.rps);
+  const cpu = median(ours.cpuPerRequest) / median(before.cpuPerRequest);
+  const drop = (1 - rps) * 100;
+  console.log(
+    `Metrics on: ${fixed(median(ours.rps), 0, 0)} req/s beside ${fixed(median(before.rps), 0, 0)} req/s before metrics (commit ${METRICS_ANCHOR_COMMIT}): ` +
+      `${drop >= 0 ? `${drop.toFixed(1)} % fewer` : `${(-drop).toFixed(1)} % more`} requests per second (target: at most 5 % fewer: ${drop <= 5 ? 'met' : 'NOT met'}), ` +
+      `${cpu.toFixed(2)}× the CPU time per request`,
   );
 }
 
@@ -255,6 +273,7 @@ async function measureThroughput(appPort: number, exclude: number[], seconds: nu
           `${String(row.errors).padStart(8)}   ${fixed(median(row.cpuPerRequest), 1, 6)}`,
       );
     }
+    metricsCostLine(rows);
     ratioLine(rows, 'nginx (1 worker)', 0.6, 2);
     ratioLine(rows, 'Go httputil (1 core)', 1.5, null);
   } finally {

@@ -6,7 +6,7 @@
  *
  * Run alone: npx tsx bench/slot-proxy-server.ts <upstream port>
  */
-import { SlotProxy, Target } from '../agent-core/traffic';
+import { SlotMetricsHistory, SlotProxy, Target } from '../agent-core/traffic';
 
 const upstreamPort = Number(process.argv[2]);
 const proxy = new SlotProxy({ name: 'bench' });
@@ -14,10 +14,14 @@ const port = await proxy.listen({ port: 0, host: '127.0.0.1' });
 const target = new Target({ port: upstreamPort, color: 'blue', deploymentId: 'dep_bench' });
 target.markHealthy();
 proxy.setTarget(target);
+// Metrics on, stepping once a second, as in the agent.
+const metrics = new SlotMetricsHistory();
+metrics.setLive(target);
 if (process.send) process.send({ port });
 else console.log(`SlotProxy on 127.0.0.1:${port} → 127.0.0.1:${upstreamPort}`);
 
 process.once('SIGTERM', () => {
   target.stop();
+  metrics.close();
   void proxy.close().then(() => process.exit(0));
 });

@@ -16,6 +16,7 @@ import { serviceCommand } from './commands/service';
 import { slotCommand } from './commands/slot';
 import { slotsCommand } from './commands/slots';
 import { statusCommand } from './commands/status';
+import { topCommand } from './commands/top';
 import { upCommand } from './commands/up';
 
 // The built window is found from this file: it is the one place in out/main the bundler does not move.
@@ -37,6 +38,7 @@ const COMMANDS: CliCommand[] = [
   slotsCommand,
   deploymentsCommand,
   logsCommand,
+  topCommand,
   startCommand,
   stopCommand,
   restartCommand,
