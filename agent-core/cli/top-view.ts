@@ -71,7 +71,7 @@ export class TopModel {
         errorPercent: requests === 0 ? null : (100 * total(recent, 'status5xx')) / requests,
         p95Ms: last.p95Ms,
         inFlight: last.inFlight,
-        spark: sparkline(one.points.map((point) => point.requests)),
+        spark: sparkline(one.points, newest),
       });
     }
     return rows.sort((a, b) => a.slot.localeCompare(b.slot) || Number(b.live) - Number(a.live));
@@ -123,8 +123,13 @@ function formatMs(ms: number): string {
   return ms >= 100 ? ms.toFixed(0) : ms >= 10 ? ms.toFixed(1) : ms.toFixed(2);
 }
 
-/** Requests per step as block characters, scaled to the busiest step shown. */
-function sparkline(values: readonly number[]): string {
-  const max = Math.max(1, ...values);
-  return values.map((value) => (value === 0 ? ' ' : SPARKS[Math.min(SPARKS.length - 1, Math.floor((value / max) * (SPARKS.length - 1)))])).join('');
+/** Requests per second over the last minute up to `newest`, as block characters scaled to the busiest second shown. */
+function sparkline(points: readonly MetricsPoint[], newest: number): string {
+  const perSecond = new Array<number>(TOP_WINDOW_SECONDS).fill(0);
+  for (const point of points) {
+    const age = Math.round((newest - Date.parse(point.t)) / 1000);
+    if (age >= 0 && age < TOP_WINDOW_SECONDS) perSecond[TOP_WINDOW_SECONDS - 1 - age] = point.requests;
+  }
+  const max = Math.max(1, ...perSecond);
+  return perSecond.map((value) => (value === 0 ? ' ' : SPARKS[Math.min(SPARKS.length - 1, Math.floor((value / max) * (SPARKS.length - 1)))])).join('');
 }
