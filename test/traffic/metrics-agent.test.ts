@@ -1,5 +1,6 @@
 import { Agent } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as pty from 'node-pty';
 import { WebSocket } from 'ws';
 import { connectToAgent } from '../../agent-core/cli/local-api-connection';
 import { readLocalApiAccess } from '../../agent-core/local-api';
@@ -8,6 +9,7 @@ import type { LocalApiClient, MetricsEvent } from '../../agent-core/protocol/loc
 import { findFreePort } from '../../agent-core/traffic';
 import type { AgentProcess } from '../fixtures/agent-process';
 import { runCli } from '../fixtures/berth-agent-cli';
+import { BUILT_AGENT } from '../fixtures/built-agent';
 import { gitSampleSlot, sampleAppOrigin, startConnectedAgent, stopAgent } from '../fixtures/connected-agent';
 import { FixtureControlPlane } from '../fixtures/control-plane';
 import type { GitOrigin } from '../fixtures/git-origin';
@@ -124,6 +126,25 @@ describe('traffic metrics through the built agent', () => {
     const [header, ...rows] = top.stdout.trim().split('\n');
     expect(header).toMatch(/^SLOT\s+COLOR\s+DEPLOYMENT\s+REQ\/S\s+ERR %\s+4XX\s+P95 MS\s+IN FLIGHT\s+LAST 60 S$/);
     expect(rows.some((row) => /^acme-web\/qa-metrics\s+● (blue|green)\s+dep_\w+\s+\d+\s+[\d.-]+\s+0\s+[\d.-]+\s+\d+/.test(row))).toBe(true);
+  });
+
+  it('redraws the live view on a terminal each second and quits on q, or on Ctrl+C', { timeout: TIMEOUT }, async () => {
+    for (const quit of ['q', '\u0003']) {
+      const terminal = pty.spawn(process.execPath, [BUILT_AGENT, 'top', '--storage', storage.path], {
+        cols: 160,
+        rows: 30,
+        env: { PATH: process.env.PATH!, HOME: process.env.HOME! },
+      });
+      let output = '';
+      terminal.onData((data) => (output += data));
+      const exited = new Promise<number>((resolve) => terminal.onExit(({ exitCode }) => resolve(exitCode)));
+      const frames = (): number => output.split('berth-agent top ·').length - 1;
+      await waitFor(() => frames() >= 3 && output.includes('acme-web/qa-metrics'), `three frames of top, in:\n${output}`, { timeoutMs: 20_000 });
+      terminal.write(quit);
+      expect(await exited).toBe(0);
+      // The cursor it hid is shown again.
+      expect(output.lastIndexOf('\x1b[?25h')).toBeGreaterThan(output.lastIndexOf('\x1b[?25l'));
+    }
   });
 
   it('lets no unauthenticated local connection read metrics: no token, a wrong one or a foreign page are refused', { timeout: TIMEOUT }, async () => {
