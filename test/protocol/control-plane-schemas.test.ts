@@ -33,6 +33,8 @@ const SLOT_STATUS = {
   url: 'http://qa-1.example.com:8080',
   error: null,
   updatedAt: '2026-11-22T10:00:10Z',
+  warm: null,
+  guard: null,
 };
 const SPEC = {
   id: 'slot_7',
@@ -120,12 +122,15 @@ describe('control-plane schemas', () => {
       'slot.logs',
       'slot.logs.subscribe',
       'slot.logs.unsubscribe',
+      'slot.metrics',
       'deployments.list',
       'deployments.delete',
       'host.status',
     ]);
     expect(COMMAND_PAYLOADS['slot.logs'].parse({ slotId: 'slot_7' }).which).toBe('latest');
     expect(COMMAND_PAYLOADS['slot.rollback'].safeParse({ slotId: 'slot_7' }).success).toBe(true);
+    expect(COMMAND_PAYLOADS['slot.metrics'].parse({ slotId: 'slot_7' }).windowSeconds).toBe(300);
+    expect(COMMAND_PAYLOADS['slot.metrics'].safeParse({ slotId: 'slot_7', windowSeconds: 3601 }).success).toBe(false);
   });
 
   it('publish JSON Schema that accepts what the zod schemas accept, for servers in any language', () => {
