@@ -11,8 +11,11 @@ import { fileURLToPath } from 'node:url';
 import { makeTempDir } from '../test/fixtures/temp-dir';
 import { startSlotProxy, type Contender } from './proxy-contenders';
 
-/** The commit before traffic metrics ("Protocol: … traffic metrics shapes"). */
-export const METRICS_ANCHOR_COMMIT = '96046d5';
+/**
+ * The commit before traffic metrics ("Protocol: … traffic metrics shapes"). BERTH_BENCH_ANCHOR=HEAD
+ * runs the same code on both sides: how far apart two identical proxies come out is the noise.
+ */
+export const METRICS_ANCHOR_COMMIT = process.env.BERTH_BENCH_ANCHOR ?? '96046d5';
 export const BASELINE_NAME = 'SlotProxy before metrics';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
