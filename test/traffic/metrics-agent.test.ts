@@ -2,19 +2,15 @@ import { Agent } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as pty from 'node-pty';
 import { WebSocket } from 'ws';
-import { connectToAgent } from '../../agent-core/cli/local-api-connection';
 import { readLocalApiAccess } from '../../agent-core/local-api';
 import type { MetricsSeries, SlotMetrics } from '../../agent-core/protocol';
 import type { LocalApiClient, MetricsEvent } from '../../agent-core/protocol/local-api';
 import { findFreePort } from '../../agent-core/traffic';
-import type { AgentProcess } from '../fixtures/agent-process';
 import { runCli } from '../fixtures/berth-agent-cli';
 import { BUILT_AGENT } from '../fixtures/built-agent';
-import { gitSampleSlot, sampleAppOrigin, startConnectedAgent, stopAgent } from '../fixtures/connected-agent';
-import { FixtureControlPlane } from '../fixtures/control-plane';
-import type { GitOrigin } from '../fixtures/git-origin';
+import { gitSampleSlot, startConnectedSetup, type ConnectedSetup } from '../fixtures/connected-agent';
+import type { FixtureControlPlane } from '../fixtures/control-plane';
 import { httpRequest } from '../fixtures/http-request';
-import { makeTempDir } from '../fixtures/temp-dir';
 import { upgradeStatus } from '../fixtures/upgrade-status';
 import { waitFor } from '../fixtures/wait';
 
@@ -25,10 +21,9 @@ const requestsOf = (series: MetricsSeries): number => series.points.reduce((sum,
 
 /** The built agent, connected to a fixture control plane, running the sample app blue-green; real requests through its proxy. */
 describe('traffic metrics through the built agent', () => {
+  let setup: ConnectedSetup;
   let plane: FixtureControlPlane;
-  let storage: ReturnType<typeof makeTempDir>;
-  let origin: GitOrigin;
-  let agent: AgentProcess;
+  let storage: ConnectedSetup['storage'];
   let client: LocalApiClient;
   let publicPort: number;
   let slot: ReturnType<typeof gitSampleSlot>;
@@ -52,27 +47,19 @@ describe('traffic metrics through the built agent', () => {
   }
 
   beforeAll(async () => {
-    plane = await FixtureControlPlane.start();
-    storage = makeTempDir('berth-metrics-');
-    origin = sampleAppOrigin('v1');
+    setup = await startConnectedSetup('berth-metrics-');
+    ({ plane, storage, client } = setup);
     publicPort = await findFreePort({ range: [44000, 44999] });
-    slot = gitSampleSlot(origin, {
+    slot = gitSampleSlot(setup.origin, {
       id: SLOT_ID,
       name: 'qa-metrics',
       traffic: { mode: 'blue-green', publicPort, healthCheck: { path: '/healthz', timeoutMs: 20_000, intervalMs: 100 }, drainTimeoutMs: 2_000 },
     });
-    agent = startConnectedAgent(plane, storage.path);
-    await plane.waitForSession();
-    client = await waitFor(() => connectToAgent(storage.path), 'the local API of the agent', { timeoutMs: 30_000 });
   }, TIMEOUT);
 
   afterAll(async () => {
     keepAlive.destroy();
-    client?.close();
-    if (agent) await stopAgent(agent);
-    await plane?.stop();
-    origin?.cleanup();
-    storage?.cleanup();
+    await setup?.close();
   }, 60_000);
 
   it('answers slot.metrics with exact counts per color, and a swap starts a new series', { timeout: TIMEOUT }, async () => {
