@@ -106,6 +106,16 @@ describe('traffic metrics through the built agent', () => {
     }
   });
 
+  it('follows every blue-green slot in 10 s steps when the window is over 5 minutes', { timeout: TIMEOUT }, async () => {
+    const events: MetricsEvent[] = [];
+    const stream = await client.subscribeMetrics({ windowSeconds: 600 }, (event) => events.push(event));
+    expect(stream.metrics.map((metrics) => [metrics.slotId, metrics.stepSeconds])).toEqual([[SLOT_ID, 10]]);
+    const ten = await waitFor(() => events[0], 'a 10 s step', { timeoutMs: 25_000 });
+    await stream.close();
+    expect(ten).toMatchObject({ slotId: SLOT_ID, stepSeconds: 10 });
+    expect(Date.parse(ten.series[0]!.points[0]!.t) % 10_000).toBe(0);
+  });
+
   it('prints a line per slot color with berth-agent top --once', { timeout: TIMEOUT }, async () => {
     await send(5);
     const top = await runCli(['top', '--once', '--storage', storage.path]);
