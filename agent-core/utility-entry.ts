@@ -1,5 +1,5 @@
 import { setEntryFile } from './local-api/window-location';
-import { runAgentProcess, type ParentPortLike } from './utility';
+import { runAgentProcess, type ParentPortLike } from './utility-process';
 
 // The built window is found from this file, which keeps its place in out/main (see window-location.ts).
 setEntryFile(import.meta.url);

@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { agentProcessArgs, type AgentProcessTask, type ToAgentProcess } from '../../agent-core/protocol/desktop';
 import type { AgentState } from '../../agent-core/protocol/local-api';
 import { KeychainSecretStore } from '../../agent-core/secrets';
-import { runAgentProcess, type ParentPortLike } from '../../agent-core/utility';
+import { runAgentProcess, type ParentPortLike } from '../../agent-core/utility-process';
 import { AgentHost, type AgentProcess } from '../../main/agent-host';
 import { AgentLink } from '../../main/agent-link';
 import { trayTooltip } from '../../main/tray-icon';

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { KeychainSecretStore } from '../../agent-core/secrets';
-import { runAgentProcess } from '../../agent-core/utility';
+import { runAgentProcess } from '../../agent-core/utility-process';
 import { httpRequest } from '../fixtures/http-request';
 import { TestParentPort } from '../fixtures/parent-port';
 import { UtilityThread } from '../fixtures/utility-thread';

@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { readLocalApiAccess, TOKEN_FILE } from '../../agent-core/local-api';
 import { ApiKeyStore, KeychainSecretStore } from '../../agent-core/secrets';
 import { startServiceAgent, type ServiceAgent } from '../../agent-core/service';
-import { bridgeToService } from '../../agent-core/utility';
+import { bridgeToService } from '../../agent-core/utility-process';
 import { TestParentPort } from '../fixtures/parent-port';
 import { makeTempDir } from '../fixtures/temp-dir';
 

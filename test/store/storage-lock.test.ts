@@ -2,7 +2,7 @@ import { readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { lockStorage, StorageInUseError } from '../../agent-core/store';
-import { runAgentProcess } from '../../agent-core/utility';
+import { runAgentProcess } from '../../agent-core/utility-process';
 import { startAgentProcess, type AgentProcess } from '../fixtures/agent-process';
 import { ensureAgentBuilt } from '../fixtures/built-agent';
 import { cliEnv, runCli } from '../fixtures/berth-agent-cli';
