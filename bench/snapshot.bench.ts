@@ -11,7 +11,6 @@ import { mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { captureSnapshot } from '../agent-core/source';
 import { openStore } from '../agent-core/store';
-import { SnapshotRepository } from '../agent-core/store/snapshot-repository';
 import { makeTempDir } from '../test/fixtures/temp-dir';
 
 const fileCount = Number(process.argv[2] ?? 10_000);
@@ -61,7 +60,7 @@ async function main(): Promise<void> {
     const sources = join(temp.path, 'sources');
     const tree = join(sources, 'app');
     const generated = generateTree(tree);
-    const snapshots = new SnapshotRepository(store.db);
+    const snapshots = store.snapshots;
     const request = { directory: tree, storagePath: join(temp.path, 'storage'), sourceRoots: [sources], snapshots };
 
     let started = performance.now();

@@ -5,13 +5,14 @@ import { COMMAND_PAYLOADS, isCommandName, type CommandMessage, type CommandName 
 import { redactText } from '../runner';
 import { specSecrets } from '../secrets';
 import type { SlotManager } from '../slots';
-import type { CommandLog, ResultBody } from './command-log';
+import type { CommandRepository, ResultBody } from '../store';
 import { HANDLERS, notAllowed, type CommandHandler, type HandlerContext } from './command-handlers';
 import type { Outbox } from './outbox';
 
 export interface DispatcherOptions {
   outbox: Outbox;
-  log: CommandLog;
+  /** The commands seen, and the results of the finished ones. */
+  log: CommandRepository;
   slots: SlotManager;
   events: AgentEvents;
   /** The welcome's allowlist; null: every workspace. */
@@ -35,10 +36,6 @@ export class CommandDispatcher {
   private readonly running = new Map<string, Running>();
 
   constructor(private readonly options: DispatcherOptions) {}
-
-  get runningCount(): number {
-    return this.running.size;
-  }
 
   dispatch(command: CommandMessage): void {
     const { outbox, log, events } = this.options;

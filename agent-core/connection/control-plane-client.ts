@@ -9,13 +9,13 @@ import { agentInfo, userAgent } from './agent-info';
 import { agentVersion } from './agent-version';
 import { Backoff } from './backoff';
 import { CommandDispatcher } from './command-dispatcher';
-import { CommandLog } from './command-log';
 import { connectUrl } from './connect-url';
 import { ConnectionStatus, describeState, type ConnectionState } from './connection-state';
 import { hostStatus } from './host-status';
+import { checkedLinkMove, checkedRunMove, type ClientRun, type KeyWatch, type LinkPhase } from './link-phase';
 import { LogSubscriptions, type LogChannel } from './log-subscriptions';
 import { Outbox } from './outbox';
-import { Session, type SessionEnd } from './session';
+import { Session, describeEnd, type SessionEnd } from './session';
 
 export const KEY_REJECTED_RETRY_MS = 5 * 60_000;
 export const REPLACED_WAIT_MS = 30_000;
@@ -54,16 +54,9 @@ export class ControlPlaneClient {
   private readonly dispatcher: CommandDispatcher;
   private readonly backoff: Backoff;
   private readonly version: string;
-  private session: Session | null = null;
-  private welcomed = false;
-  private allowlist: readonly string[] | null = null;
-  private held: (() => void)[] = [];
-  private onlineSince: number | null = null;
-  private rejectedKey: string | null = null;
-  private accepting = true;
-  private stopping = false;
+  private phase: LinkPhase = { kind: 'idle', keyWatch: null };
+  private run: ClientRun = 'accepting';
   private readonly timers = new Set<NodeJS.Timeout>();
-  private heartbeat: NodeJS.Timeout | null = null;
   private readonly listeners: { onStatus(status: SlotStatus): void; onDeployment(deployment: Deployment): void };
 
   constructor(private readonly options: ControlPlaneOptions) {
@@ -73,17 +66,18 @@ export class ControlPlaneClient {
     this.logs = new LogSubscriptions(options.slots);
     const channel: LogChannel = {
       send: (frame, onWritten) => {
-        const session = this.session;
-        if (session === null || !this.welcomed || !session.send(frame, onWritten)) return false;
+        if (this.phase.kind !== 'welcomed') return false;
+        const { session } = this.phase;
+        if (!session.send(frame, onWritten)) return false;
         return session.bufferedAmount < LOG_HIGH_WATER_BYTES;
       },
     };
     this.dispatcher = new CommandDispatcher({
       outbox: this.outbox,
-      log: new CommandLog(options.store.db),
+      log: options.store.commands,
       slots: options.slots,
       events: options.events,
-      allowlist: () => this.allowlist,
+      allowlist: () => (this.phase.kind === 'welcomed' ? this.phase.allowlist : null),
       context: {
         slots: options.slots,
         logs: this.logs,
@@ -105,16 +99,11 @@ export class ControlPlaneClient {
     return this.status.current;
   }
 
-  /** Unacknowledged reliable messages. */
-  get pendingMessages(): number {
-    return this.outbox.size;
-  }
-
   /** Reports commands a crash left unfinished, starts recording the slots' events, and dials the server. */
   async start(): Promise<void> {
     const interrupted = this.dispatcher.finishInterrupted();
     if (interrupted > 0) this.options.events.warn(`${interrupted} command(s) from the server were interrupted when the agent last stopped; reported them as failed`);
-    new CommandLog(this.options.store.db).prune(new Date(Date.now() - COMMANDS_KEPT_MS));
+    this.options.store.commands.prune(new Date(Date.now() - COMMANDS_KEPT_MS));
     const { events } = this.options;
     events.on('slot.status', this.listeners.onStatus);
     events.on('deployment.update', this.listeners.onDeployment);
@@ -125,7 +114,6 @@ export class ControlPlaneClient {
   async reconnect(): Promise<void> {
     if (this.stopping) return;
     this.clearTimers();
-    this.rejectedKey = null;
     this.backoff.reset();
     const session = this.dropSession();
     if (session !== null) {
@@ -137,30 +125,29 @@ export class ControlPlaneClient {
 
   /** The agent is stopping: commands that arrive from now on are left for the server to send again. */
   stopAccepting(): void {
-    this.accepting = false;
+    if (this.run === 'accepting') this.run = checkedRunMove(this.run, 'refusing');
   }
 
   /** Waits (briefly) for running commands to record their results, then closes the connection. */
   async stop(): Promise<void> {
-    this.accepting = false;
-    this.stopping = true;
+    this.run = checkedRunMove(this.run, 'stopping');
     this.clearTimers();
     await Promise.race([this.dispatcher.settled(), delay(STOP_WAIT_MS)]);
     const { events } = this.options;
     events.off('slot.status', this.listeners.onStatus);
     events.off('deployment.update', this.listeners.onDeployment);
-    const session = this.session;
+    const session = this.currentSession();
     if (session !== null) {
       const ended = new Promise<void>((resolve) => session.once('end', () => resolve()));
       session.close(CloseCode.goingAway, 'agent stopping');
       await Promise.race([ended, delay(STOP_WAIT_MS)]);
-      if (this.session === session) session.terminate();
+      if (this.currentSession() === session) session.terminate();
     }
     this.status.set({ kind: 'disabled', reason: 'the agent stopped' });
   }
 
   private async connect(): Promise<void> {
-    if (this.stopping || this.session !== null) return;
+    if (this.stopping || this.currentSession() !== null) return;
     const settings = this.options.settings();
     if (settings.serverUrl === null) {
       this.status.set({ kind: 'disabled', reason: 'no server URL is set (berth-agent login --server URL)' });
@@ -173,13 +160,15 @@ export class ControlPlaneClient {
       this.status.set({ kind: 'disabled', reason: (error as Error).message });
       return;
     }
+    const dial = this.moveLink({ kind: 'dialing' });
     let key: ApiKey | null = null;
     try {
       key = await this.options.apiKey.read();
     } catch (error) {
       this.options.events.warn(`could not read the API key: ${(error as Error).message}`);
     }
-    if (this.stopping || this.session !== null) return;
+    // A newer dial, a session or a stop took over while the key was read.
+    if (this.stopping || this.phase !== dial) return;
     if (key === null) {
       this.status.set({ kind: 'disabled', reason: 'no API key is stored (berth-agent login --server URL)' });
       this.watchKey(null);
@@ -190,11 +179,12 @@ export class ControlPlaneClient {
     try {
       session = new Session({ url, apiKey: key.value, userAgent: userAgent(this.version), extraCaFile: settings.extraCaFile, pingIntervalMs: DEFAULT_HEARTBEAT_MS });
     } catch (error) {
+      this.moveLink({ kind: 'idle', keyWatch: null });
       this.retryLater((error as Error).message, 0);
       return;
     }
     const keyUsed = key.value;
-    this.session = session;
+    this.moveLink({ kind: 'hello', session, held: [] });
     session.on('open', () => this.onOpen(session));
     session.on('message', (text) => this.onMessage(session, text));
     session.on('end', (end) => this.onEnd(session, end, keyUsed));
@@ -209,12 +199,12 @@ export class ControlPlaneClient {
       lastSeq: this.outbox.lastSeq,
     });
     this.later(WELCOME_TIMEOUT_MS, () => {
-      if (this.session === session && !this.welcomed) session.close(CloseCode.protocolError, `no welcome within ${WELCOME_TIMEOUT_MS / 1000} s`);
+      if (this.phase.kind === 'hello' && this.phase.session === session) session.close(CloseCode.protocolError, `no welcome within ${WELCOME_TIMEOUT_MS / 1000} s`);
     });
   }
 
   private onMessage(session: Session, text: string | null): void {
-    if (session !== this.session) return;
+    if (session !== this.currentSession()) return;
     if (text === null) {
       this.options.events.warn('ignored a binary frame from the server: the protocol has text frames only');
       return;
@@ -261,58 +251,67 @@ export class ControlPlaneClient {
   }
 
   private onCommand(command: CommandMessage): void {
-    if (!this.accepting) {
+    if (this.run !== 'accepting') {
       this.options.events.info(`command ${command.commandId} left for later: the agent is stopping`);
       return;
     }
     this.dispatcher.dispatch(command);
   }
 
+  /** Frames come only from the current session, so the link is in `hello` or `welcomed` here. */
   private whenWelcomed(handle: () => void): void {
-    if (this.welcomed) handle();
-    else if (this.held.length < MAX_HELD_FRAMES) this.held.push(handle);
+    if (this.phase.kind === 'welcomed') handle();
+    else if (this.phase.kind !== 'hello') return;
+    else if (this.phase.held.length < MAX_HELD_FRAMES) this.phase.held.push(handle);
     else this.options.events.warn('dropped a frame the server sent before its welcome: too many are waiting');
   }
 
   private onWelcome(session: Session, welcome: WelcomeMessage): void {
-    this.allowlist = welcome.workspaceAllowlist ?? null;
+    const previous = this.phase;
+    if (previous.kind !== 'hello' && previous.kind !== 'welcomed') return;
+    const allowlist = welcome.workspaceAllowlist ?? null;
     const interval = Math.max(MIN_HEARTBEAT_MS, welcome.heartbeatIntervalMs);
     session.setPingInterval(interval);
-    if (this.heartbeat) clearInterval(this.heartbeat);
-    this.heartbeat = setInterval(() => session.send({ type: 'heartbeat', ts: new Date().toISOString(), slots: this.options.slots.statuses() }), interval);
-    if (this.welcomed) {
+    if (previous.kind === 'welcomed') clearInterval(previous.heartbeat);
+    const heartbeat = setInterval(() => session.send({ type: 'heartbeat', ts: new Date().toISOString(), slots: this.options.slots.statuses() }), interval);
+    if (previous.kind === 'welcomed') {
+      this.moveLink({ ...previous, allowlist, heartbeat });
       this.outbox.ack(welcome.ackedSeq);
       this.options.events.warn('the server sent a second welcome on one connection; its allowlist and heartbeat interval now apply');
       return;
     }
-    this.welcomed = true;
-    this.onlineSince = Date.now();
+    const since = Date.now();
+    this.moveLink({ kind: 'welcomed', session, since, allowlist, heartbeat });
     const { resent, renumbered } = this.outbox.attach(welcome.ackedSeq, (message) => session.send(message));
     if (renumbered) {
       this.options.events.warn(`the server has stored messages up to seq ${welcome.ackedSeq}, more than this agent ever sent; the unsent messages were renumbered after it`);
     }
-    this.status.set({ kind: 'online', hostId: welcome.hostId, since: new Date(this.onlineSince).toISOString() });
+    this.status.set({ kind: 'online', hostId: welcome.hostId, since: new Date(since).toISOString() });
     if (resent > 0) this.options.events.info(`re-sent ${resent} message(s) the server had not acknowledged`);
-    for (const handle of this.held.splice(0)) handle();
+    for (const handle of previous.held) handle();
   }
 
-  /** Forgets the current session and everything that lived with it; returns it, for closing. */
+  private get stopping(): boolean {
+    return this.run === 'stopping';
+  }
+
+  private currentSession(): Session | null {
+    return this.phase.kind === 'hello' || this.phase.kind === 'welcomed' ? this.phase.session : null;
+  }
+
+  /** Back to idle, forgetting the session and everything that lived with it; returns it, for closing. */
   private dropSession(): Session | null {
-    const session = this.session;
-    this.session = null;
-    this.welcomed = false;
-    this.held = [];
-    if (this.heartbeat) clearInterval(this.heartbeat);
-    this.heartbeat = null;
+    const session = this.currentSession();
+    if (this.phase.kind === 'welcomed') clearInterval(this.phase.heartbeat);
+    this.moveLink({ kind: 'idle', keyWatch: null });
     this.outbox.detach();
     this.logs.closeAll();
-    this.onlineSince = null;
     return session;
   }
 
   private onEnd(session: Session, end: SessionEnd, keyUsed: string): void {
-    if (session !== this.session) return;
-    const upFor = this.onlineSince === null ? 0 : Date.now() - this.onlineSince;
+    if (session !== this.currentSession()) return;
+    const upFor = this.phase.kind === 'welcomed' ? Date.now() - this.phase.since : 0;
     this.dropSession();
     if (this.stopping) return;
     if (end.kind === 'key-rejected' || (end.kind === 'closed' && end.code === CloseCode.keyRevoked)) {
@@ -326,7 +325,7 @@ export class ControlPlaneClient {
     } else if (end.kind === 'closed' && end.code === CloseCode.protocolUnsupported) {
       this.status.set({ kind: 'protocol-unsupported', message: end.reason || 'the server does not support protocol version 1 of this agent' });
     } else {
-      this.retryLater(end.kind === 'failed' ? end.message : describeClose(end.code, end.reason), upFor);
+      this.retryLater(describeEnd(end), upFor);
     }
   }
 
@@ -338,20 +337,23 @@ export class ControlPlaneClient {
 
   /** Dials at once when the stored key changes (someone ran `berth-agent login`), instead of waiting. */
   private watchKey(rejected: string | null): void {
-    this.rejectedKey = rejected;
+    const watch: KeyWatch = { rejected };
+    this.moveLink({ kind: 'idle', keyWatch: watch });
+    // A dial, a reconnect or a newer watch since ends this one.
+    const current = (): boolean => this.run !== 'stopping' && this.phase.kind === 'idle' && this.phase.keyWatch === watch;
     const poll = async (): Promise<void> => {
-      if (this.stopping || this.session !== null || this.rejectedKey !== rejected) return;
+      if (!current()) return;
       let key: ApiKey | null = null;
       try {
         key = await this.options.apiKey.read();
       } catch {
         // Unreadable now (a locked keychain): the next poll tries again.
       }
-      if (this.stopping || this.session !== null || this.rejectedKey !== rejected) return;
+      if (!current()) return;
       if (key !== null && key.value !== rejected) {
         this.options.events.info('the API key changed; connecting again now');
         this.clearTimers();
-        this.rejectedKey = null;
+        this.moveLink({ kind: 'idle', keyWatch: null });
         await this.connect();
         return;
       }
@@ -362,13 +364,18 @@ export class ControlPlaneClient {
 
   /** Records a slot event for the server while one is configured; never lets a failure reach the slot that emitted it. */
   private record(write: () => void): void {
-    if (!this.options.store.db.open) return;
+    if (!this.options.store.isOpen) return;
     if (this.options.settings().serverUrl === null) return;
     try {
       write();
     } catch (error) {
       this.options.events.error(`could not record an event for the control plane: ${(error as Error).message}`);
     }
+  }
+
+  private moveLink<P extends LinkPhase>(next: P): P {
+    this.phase = checkedLinkMove(this.phase, next);
+    return next;
   }
 
   private later(ms: number, run: () => void): void {
@@ -383,12 +390,6 @@ export class ControlPlaneClient {
     for (const timer of this.timers) clearTimeout(timer);
     this.timers.clear();
   }
-}
-
-function describeClose(code: number, reason: string): string {
-  if (code === CloseCode.tooLarge) return `a frame was larger than 1 MiB (close code 1009)${reason ? `: ${reason}` : ''}`;
-  if (code === 1006) return reason || 'the connection was lost';
-  return `the server closed the connection (code ${code}${reason ? `: ${reason}` : ''})`;
 }
 
 function delay(ms: number): Promise<void> {

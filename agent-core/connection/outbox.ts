@@ -1,12 +1,6 @@
-import type Database from 'better-sqlite3';
 import type { ReliableBody, ReliableMessage } from '../protocol/control-plane';
-import { isDiskFull, type Store } from '../store';
+import { isDiskFull, type OutboxRow, type Store } from '../store';
 import { fitFrame } from './frame-fit';
-
-interface OutboxRow {
-  seq: number;
-  body_json: string;
-}
 
 /** Sends one numbered message on the welcomed session; false when the socket could not take it. */
 export type ReliableSender = (message: ReliableMessage) => boolean;
@@ -27,20 +21,6 @@ export interface OutboxOptions {
   onDiskFull?(error: unknown): void;
 }
 
-function prepareStatements(db: Database.Database) {
-  return {
-    insert: db.prepare<[string, string, string], { seq: number }>('INSERT INTO outbox (type, body_json, created_at) VALUES (?, ?, ?) RETURNING seq'),
-    insertAt: db.prepare<[number, string, string, string]>('INSERT INTO outbox (seq, type, body_json, created_at) VALUES (?, ?, ?, ?)'),
-    lastSeq: db.prepare<[], { seq: number }>("SELECT seq FROM sqlite_sequence WHERE name = 'outbox'"),
-    bumpSequence: db.prepare<[number]>("UPDATE sqlite_sequence SET seq = ? WHERE name = 'outbox'"),
-    startSequence: db.prepare<[number]>("INSERT INTO sqlite_sequence (name, seq) VALUES ('outbox', ?)"),
-    deleteUpTo: db.prepare<[number]>('DELETE FROM outbox WHERE seq <= ?'),
-    after: db.prepare<[number, number], OutboxRow>('SELECT seq, body_json FROM outbox WHERE seq > ? ORDER BY seq LIMIT ?'),
-    all: db.prepare<[], OutboxRow & { type: string; created_at: string }>('SELECT * FROM outbox ORDER BY seq'),
-    count: db.prepare<[], { count: number }>('SELECT COUNT(*) AS count FROM outbox'),
-  };
-}
-
 /**
  * Every reliable message the agent reports, numbered over the installation's whole life. A message
  * is on the disk before it is sent, and stays there until the server acknowledges it; a newly
@@ -53,7 +33,6 @@ function prepareStatements(db: Database.Database) {
  * acknowledged by then.
  */
 export class Outbox {
-  private readonly statements: ReturnType<typeof prepareStatements>;
   private sender: ReliableSender | null = null;
   /** The highest seq handed to a session of this process. */
   private sentUpTo = 0;
@@ -63,17 +42,15 @@ export class Outbox {
   constructor(
     private readonly store: Store,
     private readonly options: OutboxOptions = {},
-  ) {
-    this.statements = prepareStatements(store.db);
-  }
+  ) {}
 
   /** The highest seq ever assigned; 0 before the first message. */
   get lastSeq(): number {
-    return this.unwritten.at(-1)?.message.seq ?? this.statements.lastSeq.get()?.seq ?? 0;
+    return this.unwritten.at(-1)?.message.seq ?? this.store.outbox.lastSeq() ?? 0;
   }
 
   get size(): number {
-    return this.statements.count.get()!.count + this.unwritten.filter((entry) => !entry.acked).length;
+    return this.store.outbox.count() + this.unwritten.filter((entry) => !entry.acked).length;
   }
 
   /** Messages numbered but not on the disk yet (the disk was full). */
@@ -92,7 +69,7 @@ export class Outbox {
       try {
         message = this.store.durable(() => {
           alongside?.();
-          const { seq } = this.statements.insert.get(fitted.type, JSON.stringify(fitted), new Date().toISOString())!;
+          const seq = this.store.outbox.append(fitted.type, JSON.stringify(fitted));
           return { ...fitted, seq } as ReliableMessage;
         });
       } catch (error) {
@@ -119,9 +96,10 @@ export class Outbox {
       this.store.durable(() => {
         for (const { message, alongside, acked } of this.unwritten) {
           alongside?.();
-          if (!acked) this.statements.insertAt.run(message.seq, message.type, JSON.stringify({ ...message, seq: undefined }), new Date().toISOString());
+          if (!acked) this.store.outbox.insertAt(message.seq, message.type, JSON.stringify({ ...message, seq: undefined }));
         }
-        this.raiseSequence(this.unwritten.at(-1)!.message.seq);
+        // sqlite_sequence must not hand out a seq that a message kept in memory already had.
+        this.store.outbox.raiseSequence(this.unwritten.at(-1)!.message.seq);
       });
     } catch (error) {
       if (!isDiskFull(error)) throw error;
@@ -148,10 +126,10 @@ export class Outbox {
     this.sentUpTo = Math.min(ackedSeq, this.lastSeq);
     let resent = 0;
     for (;;) {
-      const rows = this.statements.after.all(this.sentUpTo, RESEND_BATCH);
+      const rows = this.store.outbox.after(this.sentUpTo, RESEND_BATCH);
       if (rows.length === 0) break;
       for (const row of rows) {
-        if (!this.transmit({ ...JSON.parse(row.body_json), seq: row.seq } as ReliableMessage)) return { resent, renumbered };
+        if (!this.transmit(toMessage(row))) return { resent, renumbered };
         resent += 1;
       }
     }
@@ -180,7 +158,7 @@ export class Outbox {
 
   /** The messages not yet acknowledged, oldest first. */
   pending(): ReliableMessage[] {
-    const stored = this.statements.all.all().map((row) => ({ ...JSON.parse(row.body_json), seq: row.seq }) as ReliableMessage);
+    const stored = this.store.outbox.all().map(toMessage);
     return [...stored, ...this.unwritten.filter((entry) => !entry.acked).map((entry) => entry.message)];
   }
 
@@ -188,7 +166,7 @@ export class Outbox {
     if (seq <= 0) return;
     for (const entry of this.unwritten) if (entry.message.seq <= seq) entry.acked = true;
     try {
-      this.statements.deleteUpTo.run(seq);
+      this.store.outbox.deleteUpTo(seq);
     } catch (error) {
       // A delete needs a little room in the WAL too; the rows go with the next ack.
       if (!isDiskFull(error)) throw error;
@@ -197,19 +175,12 @@ export class Outbox {
   }
 
   private retryWrite(): void {
-    if (!this.store.db.open) return;
+    if (!this.store.isOpen) return;
     try {
       this.writeUnwritten();
     } catch {
       // Not a full disk: the next message's add() meets the same error and reports it.
     }
-  }
-
-  /** sqlite_sequence must not hand out a seq that a message kept in memory already had. */
-  private raiseSequence(seq: number): void {
-    const current = this.statements.lastSeq.get();
-    if (current === undefined) this.statements.startSequence.run(seq);
-    else if (current.seq < seq) this.statements.bumpSequence.run(seq);
   }
 
   private transmit(message: ReliableMessage): boolean {
@@ -222,15 +193,12 @@ export class Outbox {
   }
 
   private renumberAfter(ackedSeq: number): void {
-    const stored = this.store.durable(() => {
-      const rows = this.statements.all.all();
-      this.statements.deleteUpTo.run(Number.MAX_SAFE_INTEGER);
-      if (this.statements.lastSeq.get() === undefined) this.statements.startSequence.run(ackedSeq);
-      else this.statements.bumpSequence.run(ackedSeq);
-      rows.forEach((row, index) => this.statements.insertAt.run(ackedSeq + index + 1, row.type, row.body_json, row.created_at));
-      return rows.length;
-    });
+    const stored = this.store.outbox.renumberAfter(ackedSeq);
     // What the disk could not take yet follows, numbered after them.
     this.unwritten.forEach((entry, index) => (entry.message = { ...entry.message, seq: ackedSeq + stored + index + 1 }));
   }
+}
+
+function toMessage(row: OutboxRow): ReliableMessage {
+  return { ...JSON.parse(row.bodyJson), seq: row.seq } as ReliableMessage;
 }

@@ -156,6 +156,14 @@ function readCa(path: string): string {
   }
 }
 
+/** Why a session that ended without a rejected key, a replacement or an unsupported protocol ended, for people. */
+export function describeEnd(end: Exclude<SessionEnd, { kind: 'key-rejected' }>): string {
+  if (end.kind === 'failed') return end.message;
+  if (end.code === CloseCode.tooLarge) return `a frame was larger than 1 MiB (close code 1009)${end.reason ? `: ${end.reason}` : ''}`;
+  if (end.code === 1006) return end.reason || 'the connection was lost';
+  return `the server closed the connection (code ${end.code}${end.reason ? `: ${end.reason}` : ''})`;
+}
+
 function describeFailure(error: Error & { code?: string }): string {
   switch (error.code) {
     case 'ECONNREFUSED':

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { BerthError, type SlotSpec } from '../protocol';
 import { batchMerge, captureSnapshot, extractSnapshot, prepareGitSource } from '../source';
-import { SnapshotRepository, type Store } from '../store';
+import type { Store } from '../store';
 import type { PreparedSource, PrepareRequest, SourcePreparer } from './source-preparer';
 
 export interface SourcePreparerOptions {
@@ -12,7 +12,7 @@ export interface SourcePreparerOptions {
 
 /** Prepares sources with the source module: git checkout or batch merge, directory snapshots, stored snapshots. */
 export function createSourcePreparer(options: SourcePreparerOptions): SourcePreparer {
-  const snapshots = new SnapshotRepository(options.store.db);
+  const snapshots = options.store.snapshots;
   return {
     async prepare(request: PrepareRequest): Promise<PreparedSource> {
       const { source, workdir, signal, onProgress } = request;

@@ -7,8 +7,11 @@ import { DeploymentRepository } from './deployment-repository';
 import { makeDurable, type Durable } from './durable';
 import { migrate } from './migrate';
 import { MIGRATIONS, type Migration } from './migrations';
+import { OutboxRepository } from './outbox-repository';
 import { ProcessRepository } from './process-repository';
 import { SlotRepository } from './slot-repository';
+import { SnapshotRepository } from './snapshot-repository';
+import { CommandRepository } from './command-repository';
 
 export const DATABASE_FILE = 'berth.db';
 
@@ -22,13 +25,30 @@ export interface StoreOptions {
 export interface Store {
   /** Full path of berth.db. */
   readonly path: string;
-  readonly db: Database.Database;
   readonly slots: SlotRepository;
   readonly deployments: DeploymentRepository;
   readonly deployLog: DeployLogRepository;
   readonly processes: ProcessRepository;
+  readonly snapshots: SnapshotRepository;
+  /** The control plane's numbered messages, kept until acknowledged. */
+  readonly outbox: OutboxRepository;
+  /** The control plane's commands seen, with their results. */
+  readonly commands: CommandRepository;
   readonly durable: Durable;
+  /** False once closed: work a timer left behind finds nothing to write to. */
+  readonly isOpen: boolean;
   close(): void;
+}
+
+// SQL stays in this folder: the rest of the agent goes through the repositories. Tests that look at
+// the schema itself reach the connection with databaseOf().
+const databases = new WeakMap<Store, Database.Database>();
+
+/** The store's SQLite connection, for tests of the schema and of durability; the agent never needs it. */
+export function databaseOf(store: Store): Database.Database {
+  const db = databases.get(store);
+  if (db === undefined) throw new Error('not a store opened by openStore()');
+  return db;
 }
 
 /** Opens (creating it when needed) `{storagePath}/berth.db` and brings its schema up to date. */
@@ -60,16 +80,23 @@ export function openStore(storagePath: string, options: StoreOptions = {}): Stor
     throw error instanceof BerthError ? error : cannotOpen(path, error);
   }
   const durable = makeDurable(db);
-  return {
+  const store: Store = {
     path,
-    db,
     slots: new SlotRepository(db),
     deployments: new DeploymentRepository(db),
     deployLog: new DeployLogRepository(db, durable),
     processes: new ProcessRepository(db),
+    snapshots: new SnapshotRepository(db),
+    outbox: new OutboxRepository(db, durable),
+    commands: new CommandRepository(db),
     durable,
+    get isOpen() {
+      return db.open;
+    },
     close: () => db.close(),
   };
+  databases.set(store, db);
+  return store;
 }
 
 function cannotOpen(path: string, error: unknown): BerthError {

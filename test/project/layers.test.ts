@@ -41,6 +41,13 @@ describe('layers', () => {
     }
   });
 
+  it('keeps SQL in agent-core/store: the rest of agent-core reaches the database through its repositories', async () => {
+    await expectAllowed('agent-core/connection/example.ts', '../store', 'node-pty');
+    for (const file of ['agent-core/connection/example.ts', 'agent-core/deployments/example.ts', 'agent-core/runtime-example.ts']) {
+      await expectForbidden(file, 'better-sqlite3');
+    }
+  });
+
   it('lets main import electron, its helpers, Node and protocol but not the rest of agent-core', async () => {
     await expectAllowed('main/example.ts', 'electron', 'electron-log', 'electron-updater', 'node:path', '../agent-core/protocol', './window');
     for (const wrong of ['../agent-core/slots/slot-queue', '../agent-core/runtime', '../agent-core', 'keytar', 'better-sqlite3', 'react', '../renderer/src/app']) {

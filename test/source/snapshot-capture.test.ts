@@ -6,6 +6,7 @@ import { captureSnapshot, type CaptureRequest } from '../../agent-core/source';
 import { SnapshotRepository } from '../../agent-core/store/snapshot-repository';
 import { makeTempDir } from '../fixtures/temp-dir';
 import { openTempStore } from '../fixtures/temp-store';
+import { databaseOf } from '../../agent-core/store/open-store';
 
 function writeTree(root: string, files: Record<string, string>): void {
   for (const [file, content] of Object.entries(files)) {
@@ -27,7 +28,7 @@ describe('snapshot capture', () => {
   beforeEach(() => {
     temp = makeTempDir('berth-snapshot-');
     stored = openTempStore();
-    snapshots = new SnapshotRepository(stored.store.db);
+    snapshots = stored.store.snapshots;
     sources = join(temp.path, 'sources');
     mkdirSync(sources);
   });
@@ -65,7 +66,7 @@ describe('snapshot capture', () => {
 
     const one = await capture(first);
     const archiveBytes = readFileSync(one.archivePath);
-    stored.store.db.prepare('DELETE FROM snapshots').run();
+    databaseOf(stored.store).prepare('DELETE FROM snapshots').run();
     rmSync(one.archivePath);
     const two = await capture(second);
 

@@ -2,7 +2,6 @@ import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSy
 import { dirname, join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { artifactPath, captureSnapshot, extractSnapshot } from '../../agent-core/source';
-import { SnapshotRepository } from '../../agent-core/store/snapshot-repository';
 import { craftTarGz, type CraftedEntry } from '../fixtures/tar-craft';
 import { makeTempDir } from '../fixtures/temp-dir';
 import { openTempStore } from '../fixtures/temp-store';
@@ -52,7 +51,7 @@ describe('snapshot extract', () => {
     writeFileSync(join(app, 'start.sh'), '#!/bin/sh\n');
     chmodSync(join(app, 'start.sh'), 0o755);
     symlinkSync('lib/real.js', join(app, 'current.js'));
-    const info = await captureSnapshot({ directory: app, storagePath, sourceRoots: [sources], snapshots: new SnapshotRepository(stored.store.db) });
+    const info = await captureSnapshot({ directory: app, storagePath, sourceRoots: [sources], snapshots: stored.store.snapshots });
     mkdirSync(target, { recursive: true });
     writeFileSync(join(target, 'left-over.txt'), 'old deployment\n');
 

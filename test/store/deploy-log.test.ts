@@ -5,6 +5,7 @@ import { DATABASE_FILE, openStore, type Store } from '../../agent-core/store';
 import { openTempStore } from '../fixtures/temp-store';
 import { runTsxScript } from '../fixtures/tsx-script';
 import { waitFor } from '../fixtures/wait';
+import { databaseOf } from '../../agent-core/store/open-store';
 
 let store: Store;
 let storagePath: string;
@@ -26,9 +27,9 @@ describe('deploy log', () => {
 
   it('refuses to change or delete an event once logged', () => {
     const entry = store.deployLog.append({ slotId: 'slot_1', event: 'started' });
-    expect(() => store.db.prepare("UPDATE deploy_log SET event = 'ready' WHERE id = ?").run(entry.id)).toThrow(/append-only/);
-    expect(() => store.db.prepare('DELETE FROM deploy_log WHERE id = ?').run(entry.id)).toThrow(/append-only/);
-    expect(() => store.db.prepare('DELETE FROM deploy_log').run()).toThrow(/append-only/);
+    expect(() => databaseOf(store).prepare("UPDATE deploy_log SET event = 'ready' WHERE id = ?").run(entry.id)).toThrow(/append-only/);
+    expect(() => databaseOf(store).prepare('DELETE FROM deploy_log WHERE id = ?').run(entry.id)).toThrow(/append-only/);
+    expect(() => databaseOf(store).prepare('DELETE FROM deploy_log').run()).toThrow(/append-only/);
     expect(store.deployLog.list('slot_1')).toEqual([entry]);
   });
 

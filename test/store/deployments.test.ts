@@ -4,6 +4,7 @@ import type { Store } from '../../agent-core/store';
 import { openTempStore } from '../fixtures/temp-store';
 import { runTsxScript } from '../fixtures/tsx-script';
 import { waitFor } from '../fixtures/wait';
+import { databaseOf } from '../../agent-core/store/open-store';
 
 let store: Store;
 let storagePath: string;
@@ -19,7 +20,7 @@ function deploy(branch = 'main') {
 }
 
 function productionIds(): string[] {
-  return store.db
+  return databaseOf(store)
     .prepare<[], { id: string }>("SELECT id FROM deployments WHERE slot_id = 'slot_1' AND is_production = 1")
     .all()
     .map((row) => row.id);
@@ -59,7 +60,7 @@ describe('deployments', () => {
   it('never lets a slot have two production deployments, whatever writes the table', () => {
     const [a, b] = [deploy('a'), deploy('b')];
     store.deployments.promote('slot_1', a.id);
-    expect(() => store.db.prepare('UPDATE deployments SET is_production = 1 WHERE id = ?').run(b.id)).toThrow(/UNIQUE constraint failed/);
+    expect(() => databaseOf(store).prepare('UPDATE deployments SET is_production = 1 WHERE id = ?').run(b.id)).toThrow(/UNIQUE constraint failed/);
     expect(productionIds()).toEqual([a.id]);
   });
 

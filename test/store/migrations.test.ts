@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { BerthError } from '../../agent-core/protocol';
 import { DATABASE_FILE, MIGRATIONS, openStore, type Migration } from '../../agent-core/store';
 import { makeTempDir } from '../fixtures/temp-dir';
+import { databaseOf } from '../../agent-core/store/open-store';
 
 const cleanups: (() => void)[] = [];
 afterEach(() => {
@@ -29,14 +30,14 @@ describe('migrations', () => {
   it('creates the storage folder and the whole schema at first open', () => {
     const storagePath = tempStoragePath();
     const store = openStore(storagePath);
-    const tables = store.db
+    const tables = databaseOf(store)
       .prepare<[], { name: string }>("SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")
       .all()
       .map((row) => row.name);
     expect(tables.sort()).toEqual(['commands', 'deploy_log', 'deployments', 'meta', 'outbox', 'processes', 'slots', 'snapshots', 'working_copies']);
-    expect(store.db.pragma('journal_mode', { simple: true })).toBe('wal');
-    expect(store.db.pragma('foreign_keys', { simple: true })).toBe(1);
-    expect(store.db.pragma('synchronous', { simple: true })).toBe(1);
+    expect(databaseOf(store).pragma('journal_mode', { simple: true })).toBe('wal');
+    expect(databaseOf(store).pragma('foreign_keys', { simple: true })).toBe(1);
+    expect(databaseOf(store).pragma('synchronous', { simple: true })).toBe(1);
     store.close();
     expect(rawVersion(storagePath)).toBe(MIGRATIONS.length);
   });
@@ -103,7 +104,7 @@ describe('migrations', () => {
 
     expect(rawVersion(storagePath)).toBe(MIGRATIONS.length);
     const store = openStore(storagePath);
-    const halfDone = store.db.prepare("SELECT name FROM sqlite_schema WHERE name = 'half_done'").get();
+    const halfDone = databaseOf(store).prepare("SELECT name FROM sqlite_schema WHERE name = 'half_done'").get();
     expect(halfDone).toBeUndefined();
     store.close();
   });

@@ -19,7 +19,7 @@ describe('snapshot repository', () => {
 
   beforeEach(() => {
     stored = openTempStore();
-    snapshots = new SnapshotRepository(stored.store.db);
+    snapshots = stored.store.snapshots;
   });
 
   afterEach(() => stored.cleanup());
@@ -30,7 +30,7 @@ describe('snapshot repository', () => {
 
     const reopened = openStore(stored.storagePath);
     try {
-      expect(new SnapshotRepository(reopened.db).get(record().contentHash)).toEqual(record());
+      expect(reopened.snapshots.get(record().contentHash)).toEqual(record());
     } finally {
       reopened.close();
     }

@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import type { ReliableBody } from '../protocol/control-plane';
 
+/** A command's result, as the outbox sends it (numbered on the way). */
 export type ResultBody = Extract<ReliableBody, { type: 'result' }>;
 
 export interface CommandRecord {
@@ -40,11 +41,11 @@ function prepareStatements(db: Database.Database) {
 }
 
 /**
- * The command ids the agent has seen, with the result of each finished one: what makes a command
- * idempotent across reconnects and restarts. Payloads are not kept (a spec carries secrets).
- * Writes happen inside the outbox's transaction, beside the message they go with.
+ * The `commands` table: the command ids the agent has seen, with the result of each finished one,
+ * what makes a server command idempotent across reconnects and restarts. Payloads are not kept (a
+ * spec carries secrets). Writes happen inside the outbox's transaction, beside the message they go with.
  */
-export class CommandLog {
+export class CommandRepository {
   private readonly statements: ReturnType<typeof prepareStatements>;
 
   constructor(db: Database.Database) {
