@@ -1,4 +1,5 @@
 import type { IpcMain, IpcMainInvokeEvent } from 'electron';
+import { describeIssues } from '../agent-core/protocol';
 import { DesktopCalls, type DesktopCall, type DesktopCallArgs, type DesktopCallResult } from '../agent-core/protocol/desktop';
 
 export type DesktopHandlers = {
@@ -14,7 +15,7 @@ export function handleDesktopCalls(ipcMain: Pick<IpcMain, 'handle'>, handlers: D
     ipcMain.handle(name, async (event, ...raw: unknown[]) => {
       if (!isTrustedSender(event)) throw new Error(`${name} refused: the caller is not Berth's window`);
       const args = DesktopCalls[name].args.safeParse(raw);
-      if (!args.success) throw new Error(`${name} refused: ${args.error.issues.map((issue) => issue.message).join('; ')}`);
+      if (!args.success) throw new Error(`${name} refused: ${describeIssues(args.error, 'arguments')}`);
       const handler = handlers[name] as (...args: unknown[]) => unknown;
       return handler(...args.data);
     });

@@ -1,11 +1,10 @@
+import { slotsReferredTo } from '../protocol';
 import type { AgentState, LocalApiClient, ProgressEvent } from '../protocol/local-api';
 import type { Output } from './client-command';
 
 /** The id of the slot a person named the way `SlotManager.find` reads it, or null when none matches. */
 export function findSlotId(state: AgentState, reference: string): string | null {
-  const byId = state.slots.find((slot) => slot.id === reference);
-  if (byId) return byId.id;
-  const matches = state.slots.filter((slot) => reference === slot.spec.name || reference === `${slot.spec.workspace}/${slot.spec.name}`);
+  const matches = slotsReferredTo(state.slots, reference, (slot) => ({ ...slot.spec, id: slot.id }));
   return matches.length === 1 ? matches[0]!.id : null;
 }
 

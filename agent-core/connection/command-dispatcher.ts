@@ -1,6 +1,6 @@
 import { DeploymentFailed } from '../deployments/deployment-failed';
 import type { AgentEvents, ProgressEvent } from '../events';
-import { toErrorInfo, type ErrorInfo } from '../protocol';
+import { describeIssues, toErrorInfo, type ErrorInfo } from '../protocol';
 import { COMMAND_PAYLOADS, isCommandName, type CommandMessage, type CommandName } from '../protocol/control-plane';
 import { redactText } from '../runner';
 import { specSecrets } from '../secrets';
@@ -52,8 +52,7 @@ export class CommandDispatcher {
     }
     const parsed = COMMAND_PAYLOADS[name].safeParse(command.payload ?? {});
     if (!parsed.success) {
-      const problems = parsed.error.issues.map((issue) => `${issue.path.join('.') || 'payload'}: ${issue.message}`).join('; ');
-      this.reject(commandId, name, { code: 'INVALID_PAYLOAD', message: `invalid payload for ${name}: ${problems}` });
+      this.reject(commandId, name, { code: 'INVALID_PAYLOAD', message: `invalid payload for ${name}: ${describeIssues(parsed.error, 'payload')}` });
       return;
     }
     this.start(commandId, name, parsed.data);

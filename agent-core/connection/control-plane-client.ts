@@ -1,5 +1,5 @@
 import type { AgentEvents } from '../events';
-import type { Deployment, SlotStatus } from '../protocol';
+import { describeIssues, type Deployment, type SlotStatus } from '../protocol';
 import { CloseCode, ServerFrame, type CommandMessage, type WelcomeMessage } from '../protocol/control-plane';
 import type { ApiKey } from '../secrets';
 import type { Settings } from '../settings';
@@ -219,7 +219,7 @@ export class ControlPlaneClient {
     }
     const parsed = ServerFrame.safeParse(raw);
     if (!parsed.success) {
-      this.onMalformed(raw, parsed.error.issues.map((issue) => `${issue.path.join('.') || 'frame'}: ${issue.message}`).join('; '));
+      this.onMalformed(raw, describeIssues(parsed.error, 'frame'));
       return;
     }
     const frame = parsed.data;

@@ -1,4 +1,4 @@
-import { BerthError, type Source } from '../protocol';
+import { BerthError, formatDuration, type Source } from '../protocol';
 
 /** The progress line for preparing a source. */
 export function describeSource(source: Source): string {
@@ -14,5 +14,5 @@ export function describeSource(source: Source): string {
 
 /** The error of a deployment that ran past template.deployTimeoutMs. */
 export function timeoutError(deadlineMs: number): BerthError {
-  return new BerthError('COMMAND_FAILED', `the deployment did not finish within ${Math.round(deadlineMs / 60_000)} min (template.deployTimeoutMs); it was stopped`);
+  return new BerthError('COMMAND_FAILED', `the deployment did not finish within ${formatDuration(deadlineMs)} (template.deployTimeoutMs); it was stopped`);
 }

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { BerthError } from '../protocol';
+import { DeploymentFailed } from '../deployments/deployment-failed';
+import { BerthError, describeIssues } from '../protocol';
 import {
   LocalApiRequests,
   RequestFrame,
@@ -52,10 +53,6 @@ export class ApiSession {
     transport.onFrame((frame) => this.receive(frame));
     transport.onClose(() => this.end());
     transport.onDrain?.(() => this.drained());
-  }
-
-  get isClosed(): boolean {
-    return this.closed;
   }
 
   send(event: LocalApiEvent): void {
@@ -157,8 +154,7 @@ export class ApiSession {
     if (!isLocalApiMethod(method)) throw new BerthError('UNKNOWN_COMMAND', `the agent has no local-API method '${method}'`);
     const parsed = LocalApiRequests[method].params.safeParse(rawParams);
     if (!parsed.success) {
-      const problems = parsed.error.issues.map((issue) => `${issue.path.join('.') || 'params'}: ${issue.message}`).join('; ');
-      throw new BerthError('INVALID_PAYLOAD', `invalid params for ${method}: ${problems}`);
+      throw new BerthError('INVALID_PAYLOAD', `invalid params for ${method}: ${describeIssues(parsed.error, 'params')}`);
     }
     const handler = this.host.handlers[method] as (params: unknown, session: ApiSession) => unknown;
     return handler(parsed.data, this);
@@ -169,10 +165,8 @@ export class ApiSession {
   }
 
   private describe(method: string, error: unknown): ResponseError {
-    if (error instanceof BerthError) {
-      const deployment = (error as BerthError & { deployment?: ResponseError['deployment'] }).deployment;
-      return { code: error.code, message: error.message, ...(deployment ? { deployment } : {}) };
-    }
+    if (error instanceof DeploymentFailed) return { code: error.code, message: error.message, deployment: error.deployment };
+    if (error instanceof BerthError) return { code: error.code, message: error.message };
     this.host.reportInternal(method, error);
     return { code: 'INTERNAL', message: `${method} failed: ${error instanceof Error ? error.message : String(error)}` };
   }

@@ -62,10 +62,6 @@ export class LocalApiServer implements SessionHost {
     return new LocalApiServer(options, apiKey);
   }
 
-  get sessionCount(): number {
-    return this.sessions.size;
-  }
-
   /** Serves one client over `transport` until either side closes it. */
   accept(transport: ServerTransport): ApiSession {
     const session = new ApiSession(transport, this);

@@ -1,8 +1,7 @@
 import { mkdir, open, rename, rm, type FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { BerthError } from '../protocol';
+import { BerthError, formatBytes } from '../protocol';
 import { isDiskFull } from '../store/disk-space';
-import { formatBytes } from './format-bytes';
 import { chooseRange, readKeptStart, sliceLog, type LogRange } from './log-range';
 import { readLogRange } from './log-reader';
 import { utf8CharacterStart } from './utf8-boundary';

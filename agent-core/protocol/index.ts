@@ -6,3 +6,6 @@ export * from './slot-spec';
 export * from './slot-status';
 export * from './deployment';
 export * from './traffic-metrics';
+export * from './human-units';
+export * from './zod-issues';
+export * from './slot-reference';

@@ -1,7 +1,6 @@
 import { execFile } from 'node:child_process';
 import { readdir, readFile } from 'node:fs/promises';
-import { BerthError } from '../protocol';
-import { formatDuration } from './format-duration';
+import { BerthError, formatDuration } from '../protocol';
 import { DEFAULT_KILL_TIMEOUT_MS, type KillTreeOptions, type TrackedProcess } from './kill-tree-options';
 import { parseProcStat, processStartTime } from './process-identity';
 import { pollUntil } from './poll-until';

@@ -1,6 +1,5 @@
 import { execFile } from 'node:child_process';
-import { BerthError } from '../protocol';
-import { formatDuration } from './format-duration';
+import { BerthError, formatDuration } from '../protocol';
 import { DEFAULT_KILL_TIMEOUT_MS, type KillTreeOptions, type TrackedProcess } from './kill-tree-options';
 import { treeMembers, type ProcessEntry } from './kill-tree.posix';
 import { pollUntil } from './poll-until';

@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
 import { resolve } from 'node:path';
-import { BerthError } from '../protocol';
-import { formatDuration } from './format-duration';
+import { BerthError, formatDuration } from '../protocol';
 import { DEFAULT_KILL_TIMEOUT_MS } from './kill-tree-options';
 import { readMarkedProcesses, type MarkedProcess } from './marked-processes';
 import { endMarkJobs } from './process-jobs';

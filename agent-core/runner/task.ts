@@ -1,5 +1,4 @@
-import { BerthError } from '../protocol';
-import { formatDuration } from './format-duration';
+import { BerthError, formatDuration } from '../protocol';
 import type { OutputSink } from './output-sink';
 import { OutputTail } from './output-tail';
 import { spawnCommand, type SpawnOptions } from './pty-process';

@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from '
 import { hostname } from 'node:os';
 import { dirname, join } from 'node:path';
 import { z } from 'zod';
-import { BerthError } from '../protocol';
+import { BerthError, describeIssues } from '../protocol';
 
 /** settings.json: what the agent needs to know that is not a secret. The API key lives in the keychain. */
 export const Settings = z.object({
@@ -35,8 +35,7 @@ export function loadSettings(storagePath: string): Settings {
   }
   const parsed = Settings.safeParse(raw);
   if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`).join('; ');
-    throw new BerthError('INVALID_PAYLOAD', `${path} has invalid settings: ${problems}`);
+    throw new BerthError('INVALID_PAYLOAD', `${path} has invalid settings: ${describeIssues(parsed.error, '(root)')}`);
   }
   return parsed.data;
 }

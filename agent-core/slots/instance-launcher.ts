@@ -94,7 +94,6 @@ async function launch(request: LaunchRequest): Promise<Instance> {
     processMark: plan.processMark,
     redact,
     graceMs: spec.template.stopGraceMs ?? DEFAULT_GRACE_MS,
-    startedAt: Date.now(),
     onStopped: request.onStopped,
   });
 }

@@ -21,18 +21,14 @@ export interface InstanceOptions {
   processMark?: string;
   redact(text: string): string;
   graceMs: number;
-  startedAt: number;
   onStopped(): void;
 }
-
-type InstanceState = 'running' | 'stopping' | 'stopped';
 
 /**
  * One version of a slot running in one working copy: its services, their supervisor and the
  * deployment log they write to. It owns its stop: shutdown commands, Ctrl+C, grace, tree kill.
  */
 export class Instance {
-  private state: InstanceState = 'running';
   private stopped: Promise<void> | null = null;
   private watch: LiveWatch | null = null;
 
@@ -52,10 +48,6 @@ export class Instance {
 
   get copy(): CopyName {
     return this.options.copy;
-  }
-
-  get isRunning(): boolean {
-    return this.state === 'running';
   }
 
   get pids(): number[] {
@@ -82,11 +74,8 @@ export class Instance {
   /** Runs the shutdown commands (their failure is logged, not fatal), then stops the services. */
   stop(): Promise<void> {
     if (!this.stopped) {
-      this.state = 'stopping';
       this.stopWatch();
-      this.stopped = this.runStop().finally(() => {
-        this.state = 'stopped';
-      });
+      this.stopped = this.runStop();
     }
     return this.stopped;
   }

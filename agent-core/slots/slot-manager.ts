@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { AgentEvents } from '../events';
-import { BerthError, type SlotSpec, type SlotStatus } from '../protocol';
+import { BerthError, slotsReferredTo, type SlotSpec, type SlotStatus } from '../protocol';
 import type { SlotSpecVault } from '../secrets';
 import type { SlotOrigin } from '../store';
 import { endOrphans } from './orphans';
@@ -45,12 +45,7 @@ export class SlotManager {
 
   /** Finds a slot by id, or by name (`workspace/name` or a name that is unique on this host). */
   find(reference: string): SlotController {
-    const byId = this.controllers.get(reference);
-    if (byId) return byId;
-    const matches = this.list().filter((controller) => {
-      const { name, workspace } = controller.currentSpec;
-      return reference === name || reference === `${workspace}/${name}`;
-    });
+    const matches = slotsReferredTo(this.controllers.values(), reference, (controller) => ({ ...controller.currentSpec, id: controller.id }));
     if (matches.length === 1) return matches[0]!;
     if (matches.length > 1) throw new BerthError('NOT_FOUND', `more than one slot is named '${reference}'; use workspace/name or the slot id`);
     throw new BerthError('NOT_FOUND', `no slot '${reference}' on this host`);

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, open, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
-import { BerthError } from '../protocol';
+import { BerthError, formatBytes } from '../protocol';
 import type { SnapshotRecord } from '../store/snapshot-repository';
 import { artifactPath, writeArchive } from './snapshot-archive';
 import { hashTree } from './snapshot-hash';
@@ -98,9 +98,4 @@ async function readingDirectory<T>(root: string, signal: AbortSignal | undefined
     const reason = error instanceof Error ? error.message : String(error);
     throw new BerthError('SOURCE_FAILED', `could not take a snapshot of '${root}': ${reason}`);
   }
-}
-
-function formatBytes(bytes: number): string {
-  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KiB`;
-  return `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
 }

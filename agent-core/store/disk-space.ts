@@ -1,6 +1,5 @@
 import { statfsSync } from 'node:fs';
-import { formatBytes } from '../logs/format-bytes';
-import { BerthError } from '../protocol';
+import { BerthError, formatBytes } from '../protocol';
 
 /** The free-space floor when settings do not name one: 1 GB, or 5 % of a smaller disk. */
 export const DEFAULT_FLOOR_BYTES = 1024 ** 3;

@@ -1,8 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { formatBytes } from '../logs/format-bytes';
-import { BerthError } from '../protocol';
+import { BerthError, formatBytes } from '../protocol';
 import { defaultFloorBytes, diskUsage, type DiskUsage } from './disk-space';
 
 /** Room kept aside on the storage disk, given back the moment a write finds the disk full. */

@@ -1,3 +1,4 @@
+import { describeIssues } from '../protocol';
 import { FromAgentProcess, ToAgentProcess } from '../protocol/desktop';
 import type { MessagePortLike } from '../protocol/local-api';
 
@@ -17,7 +18,7 @@ export function receiveFromMain(parent: ParentPortLike, handlers: AgentProcessHa
   parent.on('message', (event) => {
     const message = ToAgentProcess.safeParse(event.data);
     if (!message.success) {
-      warn(`ignored a message from the desktop app that this agent cannot read: ${message.error.message}`);
+      warn(`ignored a message from the desktop app that this agent cannot read: ${describeIssues(message.error, 'message')}`);
       return;
     }
     if (message.data.type === 'stop') {

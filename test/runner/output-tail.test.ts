@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { formatDuration } from '../../agent-core/runner/format-duration';
 import { OutputTail } from '../../agent-core/runner/output-tail';
 
 describe('output tail', () => {
@@ -13,9 +12,5 @@ describe('output tail', () => {
     const tail = new OutputTail();
     tail.push('downloading 10%\rdownloading 55%\rdownloading 100%\r\ndone\n');
     expect(tail.text()).toEqual(['downloading 100%', 'done']);
-  });
-
-  it('says durations the way a person reads them', () => {
-    expect([500, 2_000, 12_400, 125_000, 1_800_000].map(formatDuration)).toEqual(['0.5 s', '2 s', '12.4 s', '2 min 5 s', '30 min']);
   });
 });

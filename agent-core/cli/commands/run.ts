@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { agentVersion } from '../../connection/agent-version';
 import { controlPlaneConnection, startHeadlessLocalApi } from '../../local-api';
-import { BerthError } from '../../protocol';
+import { BerthError, describeIssues } from '../../protocol';
 import { AgentRuntime } from '../../runtime';
 import { Settings, defaultStoragePath } from '../../settings';
 import { isDiskFull } from '../../store';
@@ -92,7 +92,7 @@ function readConfig(path: string): Partial<Settings> {
   }
   const parsed = Settings.partial().safeParse(raw);
   if (!parsed.success) {
-    throw new BerthError('INVALID_PAYLOAD', `config file ${path}: ${parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ')}`);
+    throw new BerthError('INVALID_PAYLOAD', `config file ${path}: ${describeIssues(parsed.error, '(root)')}`);
   }
   return parsed.data;
 }

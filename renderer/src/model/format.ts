@@ -1,27 +1,7 @@
-const UNITS = ['B', 'KB', 'MB', 'GB'];
+import { formatDuration } from '../../../agent-core/protocol';
 
-export function formatBytes(bytes: number): string {
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1024 && unit < UNITS.length - 1) {
-    value /= 1024;
-    unit += 1;
-  }
-  return `${unit === 0 ? value : value.toFixed(value < 10 ? 1 : 0)} ${UNITS[unit]}`;
-}
-
-/** A span of time as a person reads it at a glance: "45 s", "12 min", "3 h 5 min", "2 d 4 h". */
-export function formatDuration(ms: number): string {
-  if (ms < 1000) return `${(Math.max(0, ms) / 1000).toFixed(1)} s`;
-  const seconds = Math.round(ms / 1000);
-  if (seconds < 60) return `${seconds} s`;
-  const minutes = Math.floor(seconds / 60);
-  if (minutes < 60) return `${minutes} min`;
-  const hours = Math.floor(minutes / 60);
-  if (hours < 24) return minutes % 60 === 0 ? `${hours} h` : `${hours} h ${minutes % 60} min`;
-  const days = Math.floor(hours / 24);
-  return hours % 24 === 0 ? `${days} d` : `${days} d ${hours % 24} h`;
-}
+// The agent, the CLI and the window show sizes and spans of time the same way.
+export { formatBytes, formatDuration } from '../../../agent-core/protocol';
 
 export function formatAgo(iso: string, now: number): string {
   const ms = now - Date.parse(iso);
