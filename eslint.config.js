@@ -17,6 +17,15 @@ const layers = [
     rule: 'agent-core/protocol imports zod and its own files only',
   },
   {
+    name: 'agent-core/cli',
+    folder: 'agent-core/cli/',
+    layers: ['agent-core/protocol', 'agent-core', 'agent-core/store'],
+    packages: ['*'],
+    forbiddenPackages: [...electronOnly, 'better-sqlite3'],
+    nodeBuiltins: true,
+    rule: 'the CLI sits on top of agent-core: it runs as plain Node, reaches the database through agent-core/store, and nothing else in agent-core imports it',
+  },
+  {
     name: 'agent-core/store',
     folder: 'agent-core/store/',
     layers: ['agent-core/protocol', 'agent-core'],

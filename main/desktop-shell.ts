@@ -4,7 +4,7 @@ import electronUpdater from 'electron-updater';
 import { DESKTOP_EVENTS, REQUEST_AGENT_PORT, type AgentProcessTask, type DesktopInfo, type NavigationTarget } from '../agent-core/protocol/desktop';
 import type { AgentState } from '../agent-core/protocol/local-api';
 import { AgentHost } from './agent-host';
-import { AgentLink } from './agent-link';
+import { MainAgentClient } from './main-agent-client';
 import { forkAgentProcess } from './agent-process';
 import { createAppWindow, revealWindow, sendAgentPort, sendNavigation } from './app-window';
 import { closeToTray } from './close-to-tray';
@@ -18,7 +18,7 @@ import { Notifier, crashNotice, noticesBetween } from './notifications';
 import { DesktopPreferences } from './preferences';
 import { QuitFlow } from './quit-flow';
 import { serveRenderer } from './renderer-protocol';
-import { detectAgentMode, elevatedCommand, execCommand, serviceCommandArgs, type ModeDetection } from './service-mode';
+import { detectAgentMode, elevatedInvocation, runProgram, serviceInstallArgs, type ModeDetection } from './service-mode';
 import { TrayPresenter } from './tray';
 import { trayIconPath } from './tray-icon';
 import type { TrayActions } from './tray-menu';
@@ -46,7 +46,7 @@ export async function startDesktop(options: { logs: DesktopLogs; devServer: stri
 
   let detection = await detectAgentMode(platform);
   const host = new AgentHost((task) => forkAgentProcess(task, logs), () => new MessageChannelMain());
-  const link = new AgentLink(host);
+  const link = new MainAgentClient(host);
   let window: BrowserWindow | null = null;
 
   const showWindow = (target?: NavigationTarget): void => {
@@ -199,8 +199,8 @@ export async function startDesktop(options: { logs: DesktopLogs; devServer: stri
         if (!info().serviceAvailable) throw new Error('service mode needs the installed Berth on Windows');
         // This agent stops first; the service has its own storage and starts empty (README, Service mode).
         await host.stop();
-        const command = elevatedCommand(process.execPath, serviceCommandArgs(enabled, process.env));
-        const outcome = await execCommand(command.file, command.args);
+        const elevated = elevatedInvocation(process.execPath, serviceInstallArgs(enabled, process.env));
+        const outcome = await runProgram(elevated.file, elevated.args);
         detection = await detectAgentMode(platform);
         host.start(taskFor(detection, options.storagePath));
         if (outcome.code !== 0) throw new Error(`${enabled ? 'installing' : 'removing'} the service failed or was cancelled: ${outcome.output.trim().split('\n').pop() ?? ''}`);

@@ -1,13 +1,13 @@
 import { execFile } from 'node:child_process';
 import { parseServiceQuery, SERVICE_FLAGS, SERVICE_ID, type AgentMode, type ServiceState } from '../agent-core/protocol/desktop';
 
-export interface CommandOutcome {
+export interface ProgramOutcome {
   code: number;
   output: string;
 }
-export type ExecCommand = (file: string, args: string[]) => Promise<CommandOutcome>;
+export type RunProgram = (file: string, args: string[]) => Promise<ProgramOutcome>;
 
-export const execCommand: ExecCommand = (file, args) =>
+export const runProgram: RunProgram = (file, args) =>
   new Promise((resolve) => {
     execFile(file, args, { windowsHide: true, timeout: 600_000 }, (error, stdout, stderr) => {
       const output = `${stdout}${stderr}`;
@@ -35,7 +35,7 @@ export interface ModeDetection {
  * Service mode when the Windows service is installed, running or not: two agents on one storage
  * folder would fight over its database and ports, so the app never starts its own beside it.
  */
-export async function detectAgentMode(platform: NodeJS.Platform, exec: ExecCommand = execCommand): Promise<ModeDetection> {
+export async function detectAgentMode(platform: NodeJS.Platform, exec: RunProgram = runProgram): Promise<ModeDetection> {
   if (platform !== 'win32') return { mode: 'embedded', service: 'not-installed' };
   const outcome = await exec('sc.exe', ['query', SERVICE_ID]);
   const service = parseServiceQuery(outcome.code, outcome.output);
@@ -52,7 +52,7 @@ function commandLineArgument(value: string): string {
 }
 
 /** Runs Berth.exe elevated (Windows asks for administrator rights) and waits for its exit code. */
-export function elevatedCommand(executable: string, args: string[]): { file: string; args: string[] } {
+export function elevatedInvocation(executable: string, args: string[]): { file: string; args: string[] } {
   const quote = (value: string): string => `'${value.replace(/'/g, "''")}'`;
   const argumentList = args.length > 0 ? ` -ArgumentList ${args.map((arg) => quote(commandLineArgument(arg))).join(',')}` : '';
   const script = `$p = Start-Process -FilePath ${quote(executable)}${argumentList} -Verb RunAs -Wait -PassThru; exit $p.ExitCode`;
@@ -65,7 +65,7 @@ export function elevatedCommand(executable: string, args: string[]): { file: str
  * the person whose tray drives the service. The service's storage is its own (%ProgramData%\\Berth),
  * never this user's folder, so none is passed.
  */
-export function serviceCommandArgs(enabled: boolean, env: NodeJS.ProcessEnv): string[] {
+export function serviceInstallArgs(enabled: boolean, env: NodeJS.ProcessEnv): string[] {
   if (!enabled) return [SERVICE_FLAGS.uninstall];
   const user = env['USERNAME'] ? `${env['USERDOMAIN'] ?? '.'}\\${env['USERNAME']}` : undefined;
   return [SERVICE_FLAGS.install, ...(user === undefined ? [] : ['--user', user])];

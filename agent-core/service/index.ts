@@ -13,7 +13,7 @@ export {
   type RunStep,
   type WrapperFiles,
 } from './service-steps';
-export { runServiceSteps, runCommand, checkPlanPaths, type RunCommand, type CommandOutcome } from './run-steps';
+export { runServiceSteps, runProgram, checkPlanPaths, type RunProgram, type ProgramOutcome } from './run-steps';
 export { installService, uninstallService, queryService, requireWindows, type ServiceAdminOptions } from './service-admin';
 export { wrapperFiles } from './wrapper-files';
 export { serviceSecretStore, SERVICE_KEYCHAIN } from './service-secret-store';

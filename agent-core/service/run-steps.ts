@@ -7,17 +7,17 @@ import { statusStep, type RunStep, type ServiceStep } from './service-steps';
 
 const POLL_MS = 500;
 
-export interface CommandOutcome {
+export interface ProgramOutcome {
   code: number;
   output: string;
 }
 
-export type RunCommand = (file: string, args: string[], timeoutMs?: number) => Promise<CommandOutcome>;
+export type RunProgram = (file: string, args: string[], timeoutMs?: number) => Promise<ProgramOutcome>;
 
-const COMMAND_TIMEOUT_MS = 180_000;
+const PROGRAM_TIMEOUT_MS = 180_000;
 
 /** Runs a program to its end and collects what it printed; never rejects for a non-zero exit. */
-export const runCommand: RunCommand = (file, args, timeoutMs = COMMAND_TIMEOUT_MS) =>
+export const runProgram: RunProgram = (file, args, timeoutMs = PROGRAM_TIMEOUT_MS) =>
   new Promise((resolve) => {
     execFile(file, args, { windowsHide: true, timeout: timeoutMs }, (error, stdout, stderr) => {
       const output = `${stdout}${stderr}`;
@@ -69,7 +69,7 @@ function refuseLinks(paths: string[]): void {
 }
 
 /** Carries out an install or uninstall plan in order; stops at the first step that fails. */
-export async function runServiceSteps(steps: ServiceStep[], run: RunCommand = runCommand, log: (line: string) => void = () => undefined): Promise<void> {
+export async function runServiceSteps(steps: ServiceStep[], run: RunProgram = runProgram, log: (line: string) => void = () => undefined): Promise<void> {
   checkPlanPaths(steps);
   for (const step of steps) {
     switch (step.kind) {
@@ -110,7 +110,7 @@ export async function runServiceSteps(steps: ServiceStep[], run: RunCommand = ru
   }
 }
 
-function commandFailed(step: RunStep, outcome: CommandOutcome): BerthError {
+function commandFailed(step: RunStep, outcome: ProgramOutcome): BerthError {
   const command = [step.file, ...step.args].join(' ');
   // Access denied: 5 from the service manager, or its message in WinSW's output.
   if (outcome.code === 5 || /access is denied|0x80070005/i.test(outcome.output)) {
@@ -119,7 +119,7 @@ function commandFailed(step: RunStep, outcome: CommandOutcome): BerthError {
   return new BerthError('COMMAND_FAILED', `'${command}' failed with exit code ${outcome.code}: ${outcome.output.trim().split('\n').slice(-3).join(' ')}`);
 }
 
-async function waitStopped(run: RunCommand, timeoutMs: number): Promise<void> {
+async function waitStopped(run: RunProgram, timeoutMs: number): Promise<void> {
   const query = statusStep();
   const deadline = Date.now() + timeoutMs;
   for (;;) {

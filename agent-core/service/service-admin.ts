@@ -1,12 +1,12 @@
 import { BerthError } from '../protocol';
 import { parseServiceQuery, type ServiceState } from '../protocol/desktop';
-import { runCommand, runServiceSteps, type RunCommand } from './run-steps';
+import { runProgram, runServiceSteps, type RunProgram } from './run-steps';
 import type { ServiceDefinition } from './service-definition';
 import { installSteps, statusStep, systemRootOf, uninstallSteps, type WrapperFiles } from './service-steps';
 
 export interface ServiceAdminOptions {
   platform?: NodeJS.Platform;
-  run?: RunCommand;
+  run?: RunProgram;
   log?: (line: string) => void;
   /** `%SystemRoot%`, where sc.exe and icacls.exe are. */
   systemRoot?: string;
@@ -24,7 +24,7 @@ export function requireWindows(platform: NodeJS.Platform): void {
 export async function queryService(options: ServiceAdminOptions = {}): Promise<ServiceState> {
   if ((options.platform ?? process.platform) !== 'win32') return 'not-installed';
   const step = statusStep(options.systemRoot ?? systemRootOf());
-  const outcome = await (options.run ?? runCommand)(step.file, step.args);
+  const outcome = await (options.run ?? runProgram)(step.file, step.args);
   return parseServiceQuery(outcome.code, outcome.output);
 }
 

@@ -1,4 +1,4 @@
-import { printAgentLog } from '../cli/agent-log-printer';
+import { printAgentLog } from '../agent-log-printer';
 import { agentVersion } from '../connection/agent-version';
 import { controlPlaneConnection, startHeadlessLocalApi, type HeadlessLocalApi } from '../local-api';
 import { mirrorLocalApiAccess } from './access-mirror';

@@ -1,4 +1,4 @@
-import { printAgentLog } from '../cli/agent-log-printer';
+import { printAgentLog } from '../agent-log-printer';
 import type { AgentEvents } from '../events';
 
 /** The agent's log goes to stdout by default, which main writes to the agent's log file in the OS log folder. */

@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { agentProcessArgs, parseAgentProcessArgs, SERVICE_FLAGS, type AgentProcessTask } from '../../agent-core/protocol/desktop';
-import { detectAgentMode, elevatedCommand, serviceCommandArgs, serviceRole, type ExecCommand } from '../../main/service-mode';
+import { detectAgentMode, elevatedInvocation, serviceInstallArgs, serviceRole, type RunProgram } from '../../main/service-mode';
 
 const RUNNING = 'SERVICE_NAME: berth-agent\r\n        TYPE               : 10  WIN32_OWN_PROCESS\r\n        STATE              : 4  RUNNING\r\n';
 const STOPPED = 'SERVICE_NAME: berth-agent\r\n        STATE              : 1  STOPPED\r\n';
 const MISSING = '[SC] EnumQueryServicesStatus:OpenService FAILED 1060:\r\n\r\nThe specified service does not exist as an installed service.\r\n';
 
-function sc(code: number, output: string): { exec: ExecCommand; calls: string[] } {
+function sc(code: number, output: string): { exec: RunProgram; calls: string[] } {
   const calls: string[] = [];
   return {
     calls,
@@ -45,7 +45,7 @@ describe('service mode', () => {
   });
 
   it('runs the install elevated and waits for its exit code, quoting paths safely', () => {
-    const command = elevatedCommand("C:\\Users\\O'Brien\\AppData\\Local\\Programs\\Berth\\Berth.exe", [SERVICE_FLAGS.install, '--user', 'PC-7\\Ada "Ace" Lovelace\\']);
+    const command = elevatedInvocation("C:\\Users\\O'Brien\\AppData\\Local\\Programs\\Berth\\Berth.exe", [SERVICE_FLAGS.install, '--user', 'PC-7\\Ada "Ace" Lovelace\\']);
     expect(command.file).toBe('powershell.exe');
     expect(command.args.slice(0, 5)).toEqual(['-NoProfile', '-NonInteractive', '-ExecutionPolicy', 'Bypass', '-Command']);
     expect(command.args[5]).toBe(
@@ -55,12 +55,12 @@ describe('service mode', () => {
   });
 
   it('names the user whose tray will drive the service, and no storage folder of theirs', () => {
-    expect(serviceCommandArgs(true, { USERDOMAIN: 'PC-7', USERNAME: 'Ada Lovelace', APPDATA: 'C:\\Users\\Ada Lovelace\\AppData\\Roaming' })).toEqual([
+    expect(serviceInstallArgs(true, { USERDOMAIN: 'PC-7', USERNAME: 'Ada Lovelace', APPDATA: 'C:\\Users\\Ada Lovelace\\AppData\\Roaming' })).toEqual([
       SERVICE_FLAGS.install,
       '--user',
       'PC-7\\Ada Lovelace',
     ]);
-    expect(serviceCommandArgs(false, { USERDOMAIN: 'PC-7', USERNAME: 'ada' })).toEqual([SERVICE_FLAGS.uninstall]);
+    expect(serviceInstallArgs(false, { USERDOMAIN: 'PC-7', USERNAME: 'ada' })).toEqual([SERVICE_FLAGS.uninstall]);
   });
 
   it('carries the user and the account to the elevated agent process that installs', () => {

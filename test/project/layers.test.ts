@@ -48,6 +48,13 @@ describe('layers', () => {
     }
   });
 
+  it('keeps the CLI on top: the service and the utility process share code with it through a neutral module, never by importing it', async () => {
+    await expectAllowed('agent-core/cli/commands/example.ts', '../../agent-log-printer', '../../store', '../style');
+    for (const file of ['agent-core/service/example.ts', 'agent-core/utility-process/example.ts', 'agent-core/store/example.ts']) {
+      await expectForbidden(file, '../cli/style');
+    }
+  });
+
   it('lets main import electron, its helpers, Node and protocol but not the rest of agent-core', async () => {
     await expectAllowed('main/example.ts', 'electron', 'electron-log', 'electron-updater', 'node:path', '../agent-core/protocol', './window');
     for (const wrong of ['../agent-core/slots/slot-queue', '../agent-core/runtime', '../agent-core', 'keytar', 'better-sqlite3', 'react', '../renderer/src/app']) {

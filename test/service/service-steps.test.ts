@@ -9,7 +9,7 @@ import {
   serviceLayout,
   uninstallService,
   virtualAccount,
-  type CommandOutcome,
+  type ProgramOutcome,
   type ServiceDefinition,
 } from '../../agent-core/service';
 import { makeTempDir } from '../fixtures/temp-dir';
@@ -57,12 +57,12 @@ function setUp(): { root: string; definition: ServiceDefinition; wrapper: { exe:
 }
 
 /** The service manager (and icacls) are the one thing not run here: a recorder answers for them, as they would. */
-function serviceManager(initial: 'running' | 'stopped' | 'absent', answers: Record<string, CommandOutcome> = {}, stopPolls = 0) {
+function serviceManager(initial: 'running' | 'stopped' | 'absent', answers: Record<string, ProgramOutcome> = {}, stopPolls = 0) {
   const calls: string[] = [];
   let installed = initial !== 'absent';
   let running = initial === 'running';
   let pendingPolls = 0;
-  const run = async (file: string, args: string[]): Promise<CommandOutcome> => {
+  const run = async (file: string, args: string[]): Promise<ProgramOutcome> => {
     const command = [file.split(/[\\/]/).pop(), ...args].join(' ');
     calls.push(command);
     if (answers[command]) return answers[command];

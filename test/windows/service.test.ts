@@ -7,7 +7,7 @@ import { parseServiceQuery } from '../../agent-core/protocol/desktop';
 import { parseInstallingUser, virtualAccount } from '../../agent-core/service/service-account';
 import { defineService, winswConfigXml, type ServiceDefinition } from '../../agent-core/service/service-definition';
 import { serviceLayout, serviceRoot } from '../../agent-core/service/service-layout';
-import { runCommand, runServiceSteps, type RunCommand } from '../../agent-core/service/run-steps';
+import { runProgram, runServiceSteps, type RunProgram } from '../../agent-core/service/run-steps';
 import { installSteps, statusStep, systemRootOf } from '../../agent-core/service/service-steps';
 import { waitFor } from '../fixtures/wait';
 import { lane, useWorkspace } from './lane';
@@ -52,7 +52,7 @@ describe('the Windows service files', { timeout: 60_000 }, () => {
     const calls: string[][] = [];
     // WinSW is a .NET program and Wine has no .NET here; icacls and sc.exe would change this machine:
     // the plan's programs are recorded, its files really written.
-    const run: RunCommand = async (file, args) => {
+    const run: RunProgram = async (file, args) => {
       calls.push([file, ...args]);
       return { code: 0, output: '' };
     };
@@ -88,25 +88,25 @@ describe('the Windows service files', { timeout: 60_000 }, () => {
 
   it('reads the state of an installed service from sc.exe', { skip: lane === 'wine' ? false : 'it would install a service on this Windows' }, async () => {
     const name = 'berth-agent';
-    const created = await runCommand('sc.exe', ['create', name, 'binPath=', `"${process.execPath}" -e 0`]);
+    const created = await runProgram('sc.exe', ['create', name, 'binPath=', `"${process.execPath}" -e 0`]);
     assert.equal(created.code, 0, created.output);
     try {
       const step = statusStep();
       // A service just created may take a moment to show in Wine's service manager.
       const state = await waitFor(async () => {
-        const outcome = await runCommand(step.file, step.args);
+        const outcome = await runProgram(step.file, step.args);
         const parsed = parseServiceQuery(outcome.code, outcome.output);
         return parsed === 'unknown' ? null : parsed;
       }, 'sc.exe to report the new service', { timeoutMs: 20_000, intervalMs: 500 });
       assert.equal(state, 'stopped');
     } finally {
-      await runCommand('sc.exe', ['delete', name]);
+      await runProgram('sc.exe', ['delete', name]);
     }
   });
 
   it('reads from sc.exe that the service is not installed', { skip: lane === 'wine' ? "Wine's sc.exe prints nothing for a missing service, where Windows reports error 1060" : false }, async () => {
     const step = statusStep();
-    const outcome = await runCommand(step.file, step.args);
+    const outcome = await runProgram(step.file, step.args);
     assert.equal(parseServiceQuery(outcome.code, outcome.output), 'not-installed', outcome.output);
   });
 });

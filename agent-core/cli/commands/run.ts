@@ -7,7 +7,7 @@ import { BerthError, describeIssues } from '../../protocol';
 import { AgentRuntime } from '../../runtime';
 import { Settings, defaultStoragePath } from '../../settings';
 import { isDiskFull } from '../../store';
-import { printAgentLog } from '../agent-log-printer';
+import { printAgentLog } from '../../agent-log-printer';
 import { keepAgentAlive } from '../../events';
 
 /** `berth-agent run`: the agent under plain Node, for servers, CI and machines without a desktop. */

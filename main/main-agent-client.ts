@@ -8,7 +8,7 @@ const RECONNECT_MS = 2_000;
  * Main as a local-API client, like the window: its own port to the agent, the agent's state kept
  * current for the tray, the notifications and the quit question.
  */
-export class AgentLink {
+export class MainAgentClient {
   readonly client = new LocalApiClient();
   private retry: unknown = null;
 

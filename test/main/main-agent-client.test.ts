@@ -6,7 +6,7 @@ import type { AgentState } from '../../agent-core/protocol/local-api';
 import { KeychainSecretStore } from '../../agent-core/secrets';
 import { runAgentProcess, type ParentPortLike } from '../../agent-core/utility-process';
 import { AgentHost, type AgentProcess } from '../../main/agent-host';
-import { AgentLink } from '../../main/agent-link';
+import { MainAgentClient } from '../../main/main-agent-client';
 import { trayTooltip } from '../../main/tray-icon';
 import { MessageChannelMain } from '../fixtures/fake-electron';
 import { makeTempDir } from '../fixtures/temp-dir';
@@ -47,13 +47,13 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-describe('agent link', () => {
+describe('main agent client', () => {
   it('gives main the agent’s live state over its own port, as the tray shows it', async () => {
     const storage = makeTempDir();
     cleanups.push(storage.cleanup);
     const secrets = new KeychainSecretStore(`berth-test-${randomUUID()}`);
     const host = new AgentHost((task) => new InProcessAgent(task, secrets), () => new MessageChannelMain() as never);
-    const link = new AgentLink(host);
+    const link = new MainAgentClient(host);
     cleanups.push(() => host.stop());
     const states: AgentState[] = [];
     link.watch((state) => states.push(state));

@@ -1,8 +1,8 @@
-import type { AgentEvents } from '../events';
+import type { AgentEvents } from './events';
 
 const COLORS = { info: '\x1b[0m', warn: '\x1b[33m', error: '\x1b[31m' } as const;
 
-/** Prints what the agent does, one readable line per event, for headless mode's stdout. */
+/** Prints what the agent does, one readable line per event: headless mode's stdout, the service's and the desktop agent's log. */
 export function printAgentLog(events: AgentEvents, write: (line: string) => void, color: boolean): void {
   const line = (level: keyof typeof COLORS, text: string): void => {
     const time = new Date().toISOString().slice(11, 19);
