@@ -12,7 +12,7 @@ import type { Outbox } from './outbox';
 export interface DispatcherOptions {
   outbox: Outbox;
   /** The commands seen, and the results of the finished ones. */
-  log: CommandRepository;
+  commands: CommandRepository;
   slots: SlotManager;
   events: AgentEvents;
   /** The welcome's allowlist; null: every workspace. */
@@ -38,9 +38,9 @@ export class CommandDispatcher {
   constructor(private readonly options: DispatcherOptions) {}
 
   dispatch(command: CommandMessage): void {
-    const { outbox, log, events } = this.options;
+    const { outbox, commands, events } = this.options;
     const { commandId, name } = command;
-    const seen = log.get(commandId);
+    const seen = commands.get(commandId);
     if (seen !== null) {
       events.info(`command ${commandId} (${seen.name}) was received before; sending its ${seen.state === 'done' ? 'result' : 'acceptance'} again instead of running it twice`);
       outbox.add(seen.state === 'done' && seen.result !== null ? seen.result : { type: 'accepted', commandId });
@@ -60,7 +60,7 @@ export class CommandDispatcher {
 
   /** A frame that should have been a command, with a readable id, that could not be read as one. */
   rejectMalformed(commandId: string, problem: string): void {
-    if (this.options.log.get(commandId) !== null) {
+    if (this.options.commands.get(commandId) !== null) {
       this.options.events.warn(`ignored a malformed frame for command ${commandId}, which was received before: ${problem}`);
       return;
     }
@@ -105,7 +105,7 @@ export class CommandDispatcher {
    * get their one result now, so that the server is not left waiting for it.
    */
   finishInterrupted(): number {
-    const interrupted = this.options.log.running();
+    const interrupted = this.options.commands.running();
     for (const record of interrupted) {
       const deployment = record.slotId === null ? undefined : this.options.slots.get(record.slotId)?.deployments().find((candidate) => candidate.commandId === record.commandId);
       this.finish(record.commandId, record.name, record.slotId, {
@@ -128,10 +128,10 @@ export class CommandDispatcher {
   }
 
   private start(commandId: string, name: CommandName, payload: unknown): void {
-    const { outbox, log } = this.options;
+    const { outbox, commands } = this.options;
     const handler = HANDLERS[name] as unknown as CommandHandler<CommandName>;
     const slotId = handler.slotId(payload as never);
-    outbox.add({ type: 'accepted', commandId }, () => log.begin(commandId, name, slotId));
+    outbox.add({ type: 'accepted', commandId }, () => commands.begin(commandId, name, slotId));
     const secrets = hasSpec(payload) ? specSecrets(payload.slot) : [];
     const job = { id: commandId, commandId, name, progress: (event: ProgressEvent) => this.forwardProgress(commandId, event) };
     const context: HandlerContext = { ...this.options.context, job };
@@ -170,7 +170,7 @@ export class CommandDispatcher {
   }
 
   private finish(commandId: string, name: string, slotId: string | null, result: ResultBody): void {
-    this.options.outbox.add(result, () => this.options.log.finish(commandId, name, slotId, result));
+    this.options.outbox.add(result, () => this.options.commands.finish(commandId, name, slotId, result));
   }
 }
 

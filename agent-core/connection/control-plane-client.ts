@@ -74,7 +74,7 @@ export class ControlPlaneClient {
     };
     this.dispatcher = new CommandDispatcher({
       outbox: this.outbox,
-      log: options.store.commands,
+      commands: options.store.commands,
       slots: options.slots,
       events: options.events,
       allowlist: () => (this.phase.kind === 'welcomed' ? this.phase.allowlist : null),
