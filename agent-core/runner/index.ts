@@ -24,4 +24,3 @@ export type { CommandContext, Execution, Phase, PhaseOptions, PhaseResult } from
 export * from './redactor';
 export { rememberSecrets, knownSecrets } from './known-secrets';
 export { adoptAgentUmask, AGENT_UMASK } from './slot-umask';
-export { formatDuration } from './format-duration';

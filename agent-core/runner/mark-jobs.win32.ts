@@ -1,5 +1,4 @@
-import { BerthError } from '../protocol';
-import { formatDuration } from './format-duration';
+import { BerthError, formatDuration } from '../protocol';
 import { JobObject, loadKernel32, type Kernel32 } from './job-object.win32';
 import { pollUntil } from './poll-until';
 

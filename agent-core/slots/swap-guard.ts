@@ -1,5 +1,4 @@
-import type { GuardWatch, TrafficGuard } from '../protocol';
-import { formatDuration } from '../runner';
+import { formatDuration, type GuardWatch, type TrafficGuard } from '../protocol';
 import { checkOnce, type CheckOptions } from '../traffic';
 
 /** What the new color has answered since the swap. */
