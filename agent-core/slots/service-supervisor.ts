@@ -12,7 +12,6 @@ export interface ServiceDefinition {
 
 export interface SupervisorEvents {
   spawned: [PtyProcess];
-  restarting: [{ label: string; exitCode: number; attempt: number; delayMs: number }];
   'gave-up': [{ label: string; exitCode: number; lastLines: string }];
 }
 
@@ -92,7 +91,6 @@ export class ServiceSupervisor extends EventEmitter<SupervisorEvents> {
     this.restarts.set(label, recent);
     const delayMs = FIRST_BACKOFF_MS * 2 ** (recent.length - 1);
     this.write(`\r\n\x1b[33m[berth] service '${label}' exited with code ${exitCode}; restarting in ${delayMs / 1000} s (${recent.length}/${RESTART_LIMIT} in 5 min)\x1b[0m\r\n`);
-    this.emit('restarting', { label, exitCode, attempt: recent.length, delayMs });
     const timer = setTimeout(() => {
       this.timers.delete(timer);
       if (this.stopping) return;
