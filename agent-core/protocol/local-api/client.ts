@@ -1,4 +1,5 @@
 import { BerthError } from '../errors';
+import { describeIssues } from '../zod-issues';
 import type { SlotMetrics } from '../traffic-metrics';
 import { LocalApiEvent, type LogChunk, type LogEvent, type MetricsEvent, type ProgressEvent } from './events';
 import { LocalApiError, ServerFrame } from './frames';
@@ -275,7 +276,7 @@ export class LocalApiClient {
     if (this.transport !== transport) return;
     const frame = ServerFrame.safeParse(raw);
     if (!frame.success) {
-      this.emit('error', new BerthError('INVALID_PAYLOAD', `the agent sent a frame this client cannot read: ${frame.error.message}`));
+      this.emit('error', new BerthError('INVALID_PAYLOAD', `the agent sent a frame this client cannot read: ${describeIssues(frame.error, 'frame')}`));
       return;
     }
     if (frame.data.type === 'response') {
@@ -288,12 +289,12 @@ export class LocalApiClient {
       }
       const result = LocalApiRequests[pending.method].result.safeParse(frame.data.result);
       if (result.success) pending.resolve(result.data);
-      else pending.reject(new BerthError('INVALID_PAYLOAD', `the agent answered ${pending.method} with a result this client cannot read: ${result.error.message}`));
+      else pending.reject(new BerthError('INVALID_PAYLOAD', `the agent answered ${pending.method} with a result this client cannot read: ${describeIssues(result.error, 'result')}`));
       return;
     }
     const event = LocalApiEvent.safeParse(frame.data.event);
     if (!event.success) {
-      this.emit('error', new BerthError('INVALID_PAYLOAD', `the agent sent an event this client cannot read: ${event.error.message}`));
+      this.emit('error', new BerthError('INVALID_PAYLOAD', `the agent sent an event this client cannot read: ${describeIssues(event.error, 'event')}`));
       return;
     }
     this.dispatch(event.data);
