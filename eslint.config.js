@@ -69,6 +69,11 @@ const layers = [
   },
 ];
 
+const noExtension = {
+  regex: '^\\.{1,2}/.*\\.(?:[cm]?[jt]sx?)$',
+  message: 'Relative imports carry no file extension (style.md).',
+};
+
 const noDefaultExport = [
   { selector: 'ExportDefaultDeclaration', message: 'Use a named export (style.md: no default exports).' },
   {
@@ -98,15 +103,19 @@ export default defineConfig(
   },
   {
     files: ['**/*.ts', '**/*.tsx'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [noExtension] }] },
+  },
+  {
+    // The agent reaches the database through the repositories only; databaseOf() is for tests.
+    files: ['agent-core/**/*.ts'],
+    ignores: ['agent-core/store/**'],
     rules: {
       'no-restricted-imports': [
         'error',
         {
           patterns: [
-            {
-              regex: '^\\.{1,2}/.*\\.(?:[cm]?[jt]sx?)$',
-              message: 'Relative imports carry no file extension (style.md).',
-            },
+            noExtension,
+            { regex: '/store/open-store$', message: "Import the store from 'store/' (its index): databaseOf() is for tests." },
           ],
         },
       ],

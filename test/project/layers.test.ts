@@ -46,6 +46,11 @@ describe('layers', () => {
     for (const file of ['agent-core/connection/example.ts', 'agent-core/deployments/example.ts', 'agent-core/runtime-example.ts']) {
       await expectForbidden(file, 'better-sqlite3');
     }
+    expect(await problems('agent-core/connection/example.ts', importing('../store/open-store'))).toEqual([
+      expect.stringMatching(/^no-restricted-imports: .*databaseOf\(\) is for tests/),
+    ]);
+    expect(await problems('agent-core/connection/example.ts', importing('./outbox.ts'))).toEqual([expect.stringMatching(/no file extension/)]);
+    expect(await problems('agent-core/store/example.ts', importing('./open-store'))).toEqual([]);
   });
 
   it('keeps the CLI on top: the service and the utility process share code with it through a neutral module, never by importing it', async () => {
