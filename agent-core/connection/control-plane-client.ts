@@ -260,10 +260,10 @@ export class ControlPlaneClient {
 
   /** Frames come only from the current session, so the link is in `hello` or `welcomed` here. */
   private whenWelcomed(handle: () => void): void {
-    if (this.phase.kind === 'welcomed') handle();
-    else if (this.phase.kind !== 'hello') return;
-    else if (this.phase.held.length < MAX_HELD_FRAMES) this.phase.held.push(handle);
-    else this.options.events.warn('dropped a frame the server sent before its welcome: too many are waiting');
+    const { phase } = this;
+    if (phase.kind === 'welcomed') handle();
+    else if (phase.kind === 'hello' && phase.held.length < MAX_HELD_FRAMES) phase.held.push(handle);
+    else if (phase.kind === 'hello') this.options.events.warn('dropped a frame the server sent before its welcome: too many are waiting');
   }
 
   private onWelcome(session: Session, welcome: WelcomeMessage): void {
