@@ -1,6 +1,8 @@
 import { join } from 'node:path';
-import { BerthError, pathSegmentProblem, type SlotSpec } from '../protocol';
-import type { CopyName } from '../slots/instance';
+import { BerthError, pathSegmentProblem, type Color, type SlotSpec } from '../protocol';
+
+/** A slot's working copy: the slot folder itself in single mode, one per color in blue-green. */
+export type CopyName = 'single' | Color;
 
 /** `{StoragePath}/slots/{workspace}/{slot}`, after checking both names can be path segments. */
 export function slotRoot(storagePath: string, spec: Pick<SlotSpec, 'workspace' | 'name'>): string {

@@ -1,6 +1,6 @@
 export { SlotManager } from './slot-manager';
 export { SlotController, type SlotContext } from './slot-controller';
-export type { DeployRequest } from '../deployments/deployment-run';
+export type { DeployRequest } from './deployment-run';
 export { DEFAULT_GRACE_MS } from './instance-launcher';
 export type { SlotLogFollow, SlotLogSubscriber } from './slot-log-hub';
 export { SlotQueue, type QueuedJob } from './slot-queue';

@@ -1,10 +1,11 @@
 import type { DeploymentOutput } from '../logs';
-import type { Color, Command, SlotSpec } from '../protocol';
+import type { CopyName } from '../deployments/working-copy';
+import type { Command, SlotSpec } from '../protocol';
 import { endProcessesMarked, runPhase, type SpawnOptions } from '../runner';
 import { LiveWatch, type LiveWatchEvents } from './live-watch';
 import { ServiceSupervisor } from './service-supervisor';
 
-export type CopyName = 'single' | Color;
+export type { CopyName };
 
 export interface InstanceOptions {
   /** The spec this instance was deployed with: its drain, watch and stop follow it, not a newer one. */

@@ -1,4 +1,4 @@
-import { DeploymentRun, reproducibleSource, type DeployRequest, type DeploymentSlot, type RunPlan } from '../deployments/deployment-run';
+import { DeploymentRun, reproducibleSource, type DeployRequest, type DeploymentSlot, type RunPlan } from './deployment-run';
 import type { SourcePreparer } from '../deployments/source-preparer';
 import type { AgentEvents } from '../events';
 import type { LogSubscription, LogText } from '../logs';

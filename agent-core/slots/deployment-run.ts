@@ -1,24 +1,24 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { planCommands, type CommandPlan } from '../deployments/command-plan';
+import { DeploymentFailed } from '../deployments/deployment-failed';
+import { describeSource, timeoutError } from '../deployments/deployment-messages';
+import type { SourcePreparer } from '../deployments/source-preparer';
+import { workingCopyPath } from '../deployments/working-copy';
 import type { DeploymentOutput } from '../logs';
 import { BerthError, toErrorInfo, type Deployment, type DeploymentState, type DeploymentTrigger, type SlotSpec, type Source } from '../protocol';
 import { redactText } from '../runner';
 import { specSecrets } from '../secrets';
 import { asStorageError, isDiskFull, type Store } from '../store';
 import { assertPortFree, findFreePort } from '../traffic';
-import type { CopyName, Instance } from '../slots/instance';
-import { launchInstance } from '../slots/instance-launcher';
-import { trackProcess } from '../slots/process-tracking';
-import type { SlotDeployments } from '../slots/slot-deployments';
-import type { SlotInstances } from '../slots/slot-instances';
-import type { SlotJob } from '../slots/slot-job';
-import type { SlotLogs } from '../slots/slot-logs';
-import type { SlotTraffic } from '../slots/slot-traffic';
-import { planCommands, type CommandPlan } from './command-plan';
-import { DeploymentFailed } from './deployment-failed';
-import { describeSource, timeoutError } from './deployment-messages';
-import type { SourcePreparer } from './source-preparer';
-import { workingCopyPath } from './working-copy';
+import type { CopyName, Instance } from './instance';
+import { launchInstance } from './instance-launcher';
+import { trackProcess } from './process-tracking';
+import type { SlotDeployments } from './slot-deployments';
+import type { SlotInstances } from './slot-instances';
+import type { SlotJob } from './slot-job';
+import type { SlotLogs } from './slot-logs';
+import type { SlotTraffic } from './slot-traffic';
 
 export const DEFAULT_DEPLOY_TIMEOUT_MS = 60 * 60_000;
 
