@@ -1,15 +1,17 @@
 import { EventEmitter } from 'node:events';
-import type { Deployment, MetricsSeries, SlotStatus } from './protocol';
+import type { CommandStep, Deployment, MetricsSeries, SlotStatus } from './protocol';
 
 /** A step of a running deployment, as the window, the CLI and the control plane's `progress` show it. */
 export interface ProgressEvent {
   slotId: string;
   deploymentId: string | null;
+  /** The control-plane command, or the local job's id (`local-…`, the client's own when it gave one). */
   commandId: string | null;
   step: string;
   message: string;
   branch?: string;
   outcome?: 'merged' | 'skipped';
+  command?: CommandStep;
 }
 
 /** A line for the agent's own log (stdout in headless mode, electron-log in the desktop app). */

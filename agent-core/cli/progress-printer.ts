@@ -8,11 +8,16 @@ export function findSlotId(state: AgentState, reference: string): string | null 
   return matches.length === 1 ? matches[0]!.id : null;
 }
 
-/** Prints each step of the slot's running work on stderr until the returned function is called; nothing with --json. */
-export async function followProgress(client: LocalApiClient, slot: string, out: Output): Promise<() => void> {
+/**
+ * Prints each step of the slot's running work on stderr until the returned function is called;
+ * nothing with --json. Given the command id this CLI sent with its call, only that call's steps:
+ * not those of a deploy the window or the server started on the same slot.
+ */
+export async function followProgress(client: LocalApiClient, slot: string, out: Output, commandId?: string): Promise<() => void> {
   if (out.json) return () => undefined;
   const slotId = findSlotId(await client.call('state.get'), slot);
   return client.on('progress', (progress) => {
+    if (commandId !== undefined && progress.commandId !== commandId) return;
     if (slotId === null || progress.slotId === slotId) out.note(progressLine(progress, out));
   });
 }

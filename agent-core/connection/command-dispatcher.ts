@@ -97,6 +97,7 @@ export class CommandDispatcher {
       message: event.message,
       ...(event.branch !== undefined ? { branch: event.branch } : {}),
       ...(event.outcome !== undefined ? { outcome: event.outcome } : {}),
+      ...(event.command !== undefined ? { command: event.command } : {}),
     });
   }
 

@@ -26,7 +26,7 @@ export function slotHandlers(context: HandlerContext): Pick<HandlerTable, SlotMe
     'slot.deploy': (params) => {
       const controller = find(params.slot);
       const source = params.source ?? defaultSource(controller, context);
-      return controller.deploy({ source, promote: params.promote, note: params.note ?? null, trigger: 'local' }, job('slot.deploy'));
+      return controller.deploy({ source, promote: params.promote, note: params.note ?? null, trigger: 'local' }, job('slot.deploy', params.commandId));
     },
     'slot.promote': (params) => find(params.slot).promote(params.deploymentId, job('slot.promote')),
     'slot.rollback': (params) => find(params.slot).rollback(params.deploymentId, job('slot.rollback')),
@@ -56,7 +56,7 @@ function defaultSource(controller: SlotController, context: HandlerContext): Sou
   );
 }
 
-/** An action from this machine (tray, window, CLI); it runs with the slot's last spec received. */
-function job(name: string): JobContext {
-  return localJob(name, `local-${randomUUID()}`);
+/** An action from this machine (tray, window, CLI), under the id its client gave or a new one; it runs with the slot's last spec received. */
+function job(name: string, id?: string): JobContext {
+  return localJob(name, id ?? `local-${randomUUID()}`);
 }

@@ -1,6 +1,7 @@
 export * from './names';
 export * from './errors';
 export * from './command';
+export * from './command-step';
 export * from './source';
 export * from './slot-spec';
 export * from './slot-status';

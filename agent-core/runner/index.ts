@@ -19,7 +19,7 @@ export type { MarkSelector } from './process-mark';
 export type { ExitInfo, SpawnOptions } from './pty-process';
 export { DEFAULT_TASK_TIMEOUT_MS, runTask } from './task';
 export type { TaskOptions, TaskResult } from './task';
-export { runPhase, serviceIndexes } from './phase-runner';
+export { commandStepMessage, runPhase, serviceIndexes } from './phase-runner';
 export type { CommandContext, Execution, Phase, PhaseOptions, PhaseResult } from './phase-runner';
 export * from './redactor';
 export { rememberSecrets, knownSecrets } from './known-secrets';

@@ -1,4 +1,5 @@
-import { BerthError, commandLabel, type Command } from '../protocol';
+import { BerthError, commandLabel, type Command, type CommandStep } from '../protocol';
+import { formatDuration } from './format-duration';
 import type { OutputSink } from './output-sink';
 import { spawnCommand, type PtyProcess, type SpawnOptions } from './pty-process';
 import { runTask } from './task';
@@ -21,6 +22,8 @@ export interface PhaseOptions {
   defaultTimeoutMs?: number;
   /** Masks secrets in the output lines an error message quotes. */
   redact?: (text: string) => string;
+  /** Each command as it starts and, for a task, as it ends: typed steps for the window and the control plane. */
+  onCommand?: (step: CommandStep) => void;
 }
 
 export interface PhaseResult {
@@ -49,9 +52,8 @@ async function runSequential(options: PhaseOptions): Promise<PhaseResult> {
   const isService = serviceIndexes(options.phase, options.commands);
   try {
     for (const [index, command] of options.commands.entries()) {
-      const label = commandLabel(command, options.phase, index);
-      if (isService.has(index)) services.push(startService(options, command, label, options.signal));
-      else await startTask(options, command, label, options.signal);
+      if (isService.has(index)) services.push(startService(options, command, index, options.signal));
+      else await startTask(options, command, index, options.signal);
     }
     return { services };
   } catch (error) {
@@ -76,10 +78,9 @@ async function runParallel(options: PhaseOptions): Promise<PhaseResult> {
   const tasks: Promise<unknown>[] = [];
   for (const [index, command] of options.commands.entries()) {
     if (phase.signal.aborted) break;
-    const label = commandLabel(command, options.phase, index);
     try {
-      if (isService.has(index)) services.push(startService(options, command, label, phase.signal));
-      else tasks.push(startTask(options, command, label, phase.signal).catch(fail));
+      if (isService.has(index)) services.push(startService(options, command, index, phase.signal));
+      else tasks.push(startTask(options, command, index, phase.signal).catch(fail));
     } catch (error) {
       fail(error);
     }
@@ -91,8 +92,11 @@ async function runParallel(options: PhaseOptions): Promise<PhaseResult> {
   throw failures[0] ?? new BerthError('CANCELLED', `the ${options.phase} phase was cancelled before its commands started`);
 }
 
-function startTask(options: PhaseOptions, command: Command, label: string, signal: AbortSignal | undefined) {
+function startTask(options: PhaseOptions, command: Command, index: number, signal: AbortSignal | undefined) {
+  const label = commandLabel(command, options.phase, index);
+  const step = { name: label, phase: options.phase, index };
   writeHeader(options.output, label, command.type);
+  if (!signal?.aborted) options.onCommand?.({ ...step, state: 'started' });
   return runTask({
     ...options.spawnOptions(command, label),
     command,
@@ -101,15 +105,26 @@ function startTask(options: PhaseOptions, command: Command, label: string, signa
     signal,
     timeoutMs: command.timeoutMs ?? options.defaultTimeoutMs,
     redact: options.redact,
+    onEnded: ({ exitCode, durationMs }) => options.onCommand?.({ ...step, state: 'ended', exitCode, durationMs }),
   });
 }
 
-function startService(options: PhaseOptions, command: Command, label: string, signal: AbortSignal | undefined): PtyProcess {
+function startService(options: PhaseOptions, command: Command, index: number, signal: AbortSignal | undefined): PtyProcess {
+  const label = commandLabel(command, options.phase, index);
   if (signal?.aborted) throw new BerthError('CANCELLED', `service '${label}' was cancelled before it started`);
   writeHeader(options.output, label, `${command.type}, service`);
   const service = spawnCommand({ ...options.spawnOptions(command, label), command, label });
   service.on('data', (chunk) => options.output.write(chunk));
+  options.onCommand?.({ name: label, phase: options.phase, index, state: 'started', service: true });
   return service;
+}
+
+/** The line a person reads for a command step: `build started`, `build finished in 1.2 s`, `build exited with code 2 after 3 s`. */
+export function commandStepMessage(step: CommandStep): string {
+  if (step.state === 'started') return `${step.name} started${step.service ? ' (service)' : ''}`;
+  const after = formatDuration(step.durationMs ?? 0);
+  if (step.exitCode === 0) return `${step.name} finished in ${after}`;
+  return step.exitCode === null || step.exitCode === undefined ? `${step.name} was stopped after ${after}` : `${step.name} exited with code ${step.exitCode} after ${after}`;
 }
 
 // Only the label and the type: the command text may hold expanded secrets.

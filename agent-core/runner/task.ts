@@ -15,6 +15,8 @@ export interface TaskOptions extends SpawnOptions {
   output: OutputSink;
   /** Masks secrets in the output lines an error message quotes. */
   redact?: (text: string) => string;
+  /** Told once how the command ended: its exit code, or null when a signal, the timeout or a cancel ended it. */
+  onEnded?: (ending: { exitCode: number | null; durationMs: number }) => void;
 }
 
 export interface TaskResult {
@@ -27,6 +29,7 @@ export async function runTask(options: TaskOptions): Promise<TaskResult> {
   const { label, signal } = options;
   if (signal?.aborted) throw cancelled(label, 0);
   const startedAt = Date.now();
+  const ended = (exitCode: number | null): void => options.onEnded?.({ exitCode, durationMs: Date.now() - startedAt });
   const child = spawnCommand(options);
   const tail = new OutputTail();
   child.on('data', (chunk) => {
@@ -39,6 +42,7 @@ export async function runTask(options: TaskOptions): Promise<TaskResult> {
   const lastLines = () => quote(tail.text(), options.redact);
   if (outcome === 'timeout') {
     await child.kill();
+    ended(null);
     throw new BerthError(
       'COMMAND_FAILED',
       `command '${label}' did not finish within ${formatDuration(timeoutMs)} (timeoutMs); it was stopped${lastLines()}`,
@@ -46,9 +50,11 @@ export async function runTask(options: TaskOptions): Promise<TaskResult> {
   }
   if (outcome === 'cancelled') {
     await child.kill();
+    ended(null);
     throw cancelled(label, durationMs());
   }
   const { exitCode, signal: endedBy } = await child.exited;
+  ended(endedBy === undefined ? exitCode : null);
   if (exitCode === 0 && endedBy === undefined) return { exitCode: 0, durationMs: durationMs() };
   const how = endedBy === undefined ? `exited with code ${exitCode}` : `was ended by signal ${endedBy}`;
   throw new BerthError('COMMAND_FAILED', `command '${label}' ${how} after ${formatDuration(durationMs())}${lastLines()}`);

@@ -6,7 +6,7 @@ import { describeSource, timeoutError } from '../deployments/deployment-messages
 import type { SourcePreparer } from '../deployments/source-preparer';
 import { workingCopyPath } from '../deployments/working-copy';
 import type { DeploymentOutput } from '../logs';
-import { BerthError, toErrorInfo, type Deployment, type DeploymentState, type DeploymentTrigger, type SlotSpec, type Source } from '../protocol';
+import { BerthError, toErrorInfo, type CommandStep, type Deployment, type DeploymentState, type DeploymentTrigger, type SlotSpec, type Source } from '../protocol';
 import { redactText } from '../runner';
 import { specSecrets } from '../secrets';
 import { asStorageError, isDiskFull, type Store } from '../store';
@@ -132,7 +132,7 @@ export class DeploymentRun {
         plan: commands,
         output: this.output,
         signal: guarded,
-        progress: (step, message) => this.progress(step, message),
+        progress: (step, message, extra) => this.progress(step, message, extra),
         onStarting: () => this.move('starting'),
         track: (process) => slot.guard(`recording process ${process.pid}`, () => trackProcess(slot.store.processes, process, spec.id, this.deployment.id, slot.guard)),
         onServiceGaveUp: (message) => slot.serviceGaveUp(this.deployment.id, spec, message),
@@ -215,9 +215,11 @@ export class DeploymentRun {
     this.deployment = this.slot.records.update(this.deployment.id, { ...changes, status });
   }
 
-  private progress(step: string, message: string, extra: { branch?: string; outcome?: 'merged' | 'skipped' } = {}): void {
-    this.output?.write(`\r\n\x1b[36m[berth] ${message}\x1b[0m\r\n`);
-    const event = { slotId: this.spec.id, deploymentId: this.deployment.id, commandId: this.job.commandId, step, message, ...extra };
+  private progress(step: string, message: string, extra: { branch?: string; outcome?: 'merged' | 'skipped'; command?: CommandStep } = {}): void {
+    // A command's start is in the log already, as the runner's `▶ name` line.
+    if (extra.command === undefined) this.output?.write(`\r\n\x1b[36m[berth] ${message}\x1b[0m\r\n`);
+    // A local job's steps carry its id, the one its client gave, so that the client follows only its own.
+    const event = { slotId: this.spec.id, deploymentId: this.deployment.id, commandId: this.job.commandId ?? this.job.id, step, message, ...extra };
     this.slot.records.progress(event, this.job.progress);
   }
 

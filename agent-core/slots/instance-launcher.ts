@@ -1,7 +1,7 @@
 import type { CommandPlan } from '../deployments/command-plan';
 import type { DeploymentOutput } from '../logs';
-import { commandLabel, type SlotSpec } from '../protocol';
-import { endProcessesMarked, redactText, runPhase, type PtyProcess } from '../runner';
+import { commandLabel, type CommandStep, type SlotSpec } from '../protocol';
+import { commandStepMessage, endProcessesMarked, redactText, runPhase, type PtyProcess } from '../runner';
 import { specSecrets } from '../secrets';
 import type { Store } from '../store';
 import { waitHealthy } from '../traffic';
@@ -20,7 +20,8 @@ export interface LaunchRequest {
   plan: CommandPlan;
   output: DeploymentOutput;
   signal: AbortSignal;
-  progress(step: string, message: string): void;
+  /** A step of the launch; a command's start or end carries it typed in `extra.command`. */
+  progress(step: string, message: string, extra?: { command: CommandStep }): void;
   /** Called once the services are started, before the health check: the deployment is `starting`. */
   onStarting(): void;
   track(process: PtyProcess): void;
@@ -46,15 +47,16 @@ async function launch(request: LaunchRequest): Promise<Instance> {
   const { store, spec, plan, output, signal, progress, copy, port } = request;
   const secrets = specSecrets(spec);
   const redact = (text: string): string => redactText(text, secrets);
+  const onCommand = (command: CommandStep): void => progress('command', commandStepMessage(command), { command });
   if (!store.slots.getWorkingCopy(spec.id, copy)?.initializedAt) {
     if (plan.initial.length > 0) {
       progress('initial', `running ${plan.initial.length} initial command(s)`);
-      await runPhase({ phase: 'initial', commands: plan.initial, execution: 'sequential', spawnOptions: plan.spawnOptions, output, signal, redact });
+      await runPhase({ phase: 'initial', commands: plan.initial, execution: 'sequential', spawnOptions: plan.spawnOptions, output, signal, redact, onCommand });
     }
     store.slots.markInitialized(spec.id, copy);
   }
   progress('startup', `running ${plan.startup.length} startup command(s)`);
-  const { services } = await runPhase({ phase: 'startup', commands: plan.startup, execution: plan.execution, spawnOptions: plan.spawnOptions, output, signal, redact });
+  const { services } = await runPhase({ phase: 'startup', commands: plan.startup, execution: plan.execution, spawnOptions: plan.spawnOptions, output, signal, redact, onCommand });
   const definitions = plan.startup.map((command, index) => {
     const label = commandLabel(command, 'startup', index);
     return { label, spawn: plan.spawnOptions(command, label) };

@@ -70,6 +70,9 @@ describe('commands', () => {
     expect(messages.filter((message) => message.type === 'result')).toHaveLength(1);
     expect(messages.filter((message) => message.type === 'accepted')).toHaveLength(1);
     expect(messages.filter((message) => message.type === 'progress').map((message) => message.step)).toEqual(expect.arrayContaining(['source', 'startup', 'health', 'ready']));
+    // Each command of the template as a typed step, beside the message a person reads.
+    const commandSteps = messages.filter((message) => message.type === 'progress' && message.step === 'command');
+    expect(commandSteps.at(-1)).toMatchObject({ command: { phase: 'startup', state: 'started', service: true }, message: expect.stringMatching(/ started \(service\)$/) });
     const updates = plane.storedMessages().filter((message) => message.type === 'deployment.update' && message.id === first.id).map((message) => message.status);
     expect(updates[0]).toBe('queued');
     expect(updates.at(-1)).toBe('ready');

@@ -37,11 +37,13 @@ describe.each(TRANSPORT_KINDS)('local API over %s', (kind) => {
     const output: LogEvent[] = [];
     await client.subscribeLogs({ slot: 'web-1' }, (event) => output.push(event));
 
-    const deployment = await client.call('slot.deploy', { slot: 'local/web-1' });
+    const deployment = await client.call('slot.deploy', { slot: 'local/web-1', commandId: 'local-window-deploy-1' });
 
     expect(deployment).toMatchObject({ slotId: 'web-1', status: 'ready', isProduction: true, trigger: 'local', source: { kind: 'directory' } });
     expect(progress.map((event) => event.step)).toEqual(expect.arrayContaining(['source', 'startup']));
-    expect(progress.every((event) => event.slotId === 'web-1')).toBe(true);
+    expect(progress.every((event) => event.slotId === 'web-1' && event.commandId === 'local-window-deploy-1')).toBe(true);
+    expect(progress.find((event) => event.step === 'command')).toMatchObject({ command: { name: 'web', phase: 'startup', index: 0, state: 'started', service: true } });
+    await expect(client.call('slot.deploy', { slot: 'local/web-1', commandId: 'cmd_from_the_server' })).rejects.toMatchObject({ code: 'INVALID_PAYLOAD' });
     await waitFor(() => output.some((event) => event.chunk.kind === 'data' && event.chunk.data.includes('sample app v1 listening')), 'the app\'s output');
     expect(output.every((event) => event.deploymentId === deployment.id)).toBe(true);
     const running = await watch.until((state) => state.slots[0]?.status.status === 'running', 'the slot to run');

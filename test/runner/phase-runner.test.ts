@@ -1,8 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { BerthError, SlotSpec, type Command } from '../../agent-core/protocol';
-import { runPhase, serviceIndexes, type PhaseOptions } from '../../agent-core/runner/phase-runner';
+import { BerthError, SlotSpec, type Command, type CommandStep } from '../../agent-core/protocol';
+import { commandStepMessage, runPhase, serviceIndexes, type PhaseOptions } from '../../agent-core/runner/phase-runner';
 import { processStartTime } from '../../agent-core/runner/process-identity';
 import { expandPhases, resolveVariables } from '../../agent-core/runner/variables';
 import { waitFor } from '../fixtures/wait';
@@ -77,6 +77,48 @@ describe('phase runner', () => {
     expect(existsSync(join(cwd, 'should-not-exist'))).toBe(false);
     const pid = workspace.trackPid(Number(readFileSync(join(cwd, 'service.pid'), 'utf8')));
     expect(await processStartTime(pid)).toBeNull();
+  });
+
+  it('reports each command as a typed step: a task started and ended with its exit code and duration, a service started', async () => {
+    const cwd = workspace.folder();
+    const steps: CommandStep[] = [];
+    const error = await failureOf(
+      runPhase(
+        phaseIn(cwd, {
+          onCommand: (step) => steps.push(step),
+          commands: [
+            command('bash', 'sleep 0.2', { name: 'build' }),
+            command('bash', 'exec sleep 1000', { name: 'worker', service: true }),
+            command('bash', 'exit 3', { name: 'migrate' }),
+            command('bash', 'true', { name: 'never' }),
+          ],
+        }),
+      ),
+    );
+    expect(error.message).toMatch(/^command 'migrate' exited with code 3/);
+    expect(steps.map(({ durationMs, ...step }) => ({ ...step, timed: durationMs !== undefined }))).toEqual([
+      { name: 'build', phase: 'startup', index: 0, state: 'started', timed: false },
+      { name: 'build', phase: 'startup', index: 0, state: 'ended', exitCode: 0, timed: true },
+      { name: 'worker', phase: 'startup', index: 1, state: 'started', service: true, timed: false },
+      { name: 'migrate', phase: 'startup', index: 2, state: 'started', timed: false },
+      { name: 'migrate', phase: 'startup', index: 2, state: 'ended', exitCode: 3, timed: true },
+    ]);
+    expect(steps[1]!.durationMs).toBeGreaterThanOrEqual(200);
+    expect(commandStepMessage(steps[1]!)).toMatch(/^build finished in \d+(\.\d)? s$/);
+    expect(commandStepMessage(steps[2]!)).toBe('worker started (service)');
+    expect(commandStepMessage(steps[4]!)).toMatch(/^migrate exited with code 3 after /);
+  });
+
+  it('ends a cancelled task\'s step without an exit code', async () => {
+    const cwd = workspace.folder();
+    const steps: CommandStep[] = [];
+    const cancel = new AbortController();
+    const run = runPhase(phaseIn(cwd, { phase: 'initial', signal: cancel.signal, onCommand: (step) => steps.push(step), commands: [command('bash', 'exec sleep 1000', { name: 'slow' })] }));
+    await waitFor(() => steps.length === 1, 'the task to start');
+    cancel.abort();
+    expect((await failureOf(run)).code).toBe('CANCELLED');
+    expect(steps[1]).toMatchObject({ name: 'slow', state: 'ended', exitCode: null });
+    expect(commandStepMessage(steps[1]!)).toMatch(/^slow was stopped after /);
   });
 
   it('runs parallel tasks at the same time and ends the phase when all have exited 0', async () => {

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { resolve } from 'node:path';
 import type { Source } from '../../protocol';
 import { CLIENT_USAGE, createOutput, parseCommand, withAgent } from '../client-command';
@@ -35,10 +36,11 @@ ${CLIENT_USAGE}`,
     const out = createOutput(values.json === true);
     const slot = positionals[0]!;
     return withAgent(values.storage, async (client) => {
-      const stopProgress = await followProgress(client, slot, out);
+      const commandId = `local-${randomUUID()}`;
+      const stopProgress = await followProgress(client, slot, out, commandId);
       try {
         const deployment = await client
-          .call('slot.deploy', { slot, source, promote: values['no-promote'] !== true, note: values.note ?? null })
+          .call('slot.deploy', { slot, commandId, source, promote: values['no-promote'] !== true, note: values.note ?? null })
           .catch((error: unknown) => explainFailure(error, slot));
         reportDeployment(deployment, slot, out);
         return 0;

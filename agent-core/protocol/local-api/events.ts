@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { CommandStep } from '../command-step';
 import { Deployment } from '../deployment';
 import { MetricsSeries } from '../traffic-metrics';
 import { AgentState, ConnectionView, SettingsView, SlotSummary, StorageView } from './state';
@@ -21,11 +22,14 @@ export type StateDelta = z.infer<typeof StateDelta>;
 export const ProgressEvent = z.object({
   slotId: z.string(),
   deploymentId: z.string().nullable(),
+  /** The control-plane command, or the id the local client gave its call (`local-…`; one of the agent's own without it). */
   commandId: z.string().nullable(),
   step: z.string(),
   message: z.string(),
   branch: z.string().optional(),
   outcome: z.enum(['merged', 'skipped']).optional(),
+  /** A command of the template started or ended (`step: 'command'`). */
+  command: CommandStep.optional(),
 });
 export type ProgressEvent = z.infer<typeof ProgressEvent>;
 

@@ -14,6 +14,13 @@ export const SlotRef = z.string().min(1, 'name the slot: its id, workspace/name 
 const Empty = z.object({});
 const OnSlot = z.object({ slot: SlotRef });
 
+/**
+ * An id the client makes for one call (the window and the CLI: `local-` and a random UUID), so
+ * that it follows the `progress` of its own deployment and not one someone else started at the
+ * same moment. The prefix keeps it apart from the control plane's command ids.
+ */
+export const LocalCommandId = z.string().regex(/^local-[A-Za-z0-9_-]{8,100}$/, 'a local command id is local- and 8 to 100 letters, digits, _ or -');
+
 /** A read of a deployment's log, the same as the control plane's `slot.logs` answer. */
 export { LogText };
 
@@ -31,9 +38,13 @@ export const LocalApiRequests = {
   'slot.start': { params: OnSlot, result: SlotStatus },
   'slot.stop': { params: OnSlot, result: SlotStatus },
   'slot.restart': { params: OnSlot, result: SlotStatus },
-  /** Runs a deployment to its end; `progress` events tell its steps meanwhile. Without `source`, the slot's own. */
+  /**
+   * Runs a deployment to its end; `progress` events tell its steps meanwhile, each carrying
+   * `commandId` when one was given. Without `source`, the slot's own.
+   */
   'slot.deploy': {
     params: OnSlot.extend({
+      commandId: LocalCommandId.optional(),
       source: Source.optional(),
       promote: z.boolean().default(true),
       note: z.string().max(500).nullable().optional(),

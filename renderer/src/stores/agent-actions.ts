@@ -10,7 +10,7 @@ export const agentActions = {
   startSlot: (slotId: string) => agentClient().call('slot.start', { slot: slotId }),
   stopSlot: (slotId: string) => agentClient().call('slot.stop', { slot: slotId }),
   restartSlot: (slotId: string) => agentClient().call('slot.restart', { slot: slotId }),
-  deploySlot: (slotId: string, options: { source?: Source; promote: boolean; note: string | null }) =>
+  deploySlot: (slotId: string, options: { source?: Source; promote: boolean; note: string | null; commandId?: string }) =>
     agentClient().call('slot.deploy', { slot: slotId, ...options }),
   promote: (slotId: string, deploymentId: string) => agentClient().call('slot.promote', { slot: slotId, deploymentId }),
   rollback: (slotId: string, deploymentId?: string) => agentClient().call('slot.rollback', { slot: slotId, deploymentId }),

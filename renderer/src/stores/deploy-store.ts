@@ -1,18 +1,21 @@
 import { create } from 'zustand';
-import type { Deployment, Source } from '../../../agent-core/protocol';
-import { LocalApiError, type LogStream, type ProgressEvent } from '../../../agent-core/protocol/local-api';
+import type { CommandStep, Deployment, Source } from '../../../agent-core/protocol';
+import { LocalApiError, type ProgressEvent } from '../../../agent-core/protocol/local-api';
 import { agentActions } from './agent-actions';
-import { useAgentStore } from './agent-store';
 
 export interface DeployStep {
   key: number;
   /** The agent's step (source, initial, startup, health, ready…) or `command` for one command of a phase. */
   step: string;
   message: string;
+  /** For a command: the last the agent said of it (started, or ended with its exit code and duration). */
+  command?: CommandStep;
 }
 
 export interface DeployRun {
   slotId: string;
+  /** The id this window sent with its `slot.deploy`: only progress carrying it is this run's. */
+  commandId: string;
   deploymentId: string | null;
   steps: DeployStep[];
   outcome: 'running' | 'ready' | 'failed';
@@ -24,57 +27,43 @@ export interface DeployStore {
   run: DeployRun | null;
 }
 
-// The runner starts each command's output with this line (agent-core/runner/phase-runner.ts).
-// eslint-disable-next-line no-control-regex
-const COMMAND_LINE = /\x1b\[36m▶ ([^\x1b\r\n]+)\x1b\[0m/g;
-
 /** The deployment the deploy dialog started, step by step as the agent reports it. */
 export const useDeployStore = create<DeployStore>()(() => ({ run: null }));
 
 let stepKey = 0;
 
-function update(change: (run: DeployRun) => Partial<DeployRun>): void {
-  useDeployStore.setState((store) => (store.run ? { run: { ...store.run, ...change(store.run) } } : store));
+/** Changes the run this call started, and nothing once another one has taken its place. */
+function update(commandId: string, change: (run: DeployRun) => Partial<DeployRun>): void {
+  useDeployStore.setState((store) => (store.run?.commandId === commandId ? { run: { ...store.run, ...change(store.run) } } : store));
 }
 
-function addStep(step: string, message: string): void {
-  stepKey += 1;
-  const key = stepKey;
-  update((run) => ({ steps: [...run.steps, { key, step, message }] }));
+/** A new step, or for a command that ends, the step its start added, now with how it ended. */
+export function withStep(steps: readonly DeployStep[], progress: ProgressEvent, key: number): DeployStep[] {
+  const { command } = progress;
+  const started = command?.state === 'ended' ? steps.findIndex((step) => step.command?.phase === command.phase && step.command.index === command.index) : -1;
+  if (started === -1) return [...steps, { key, step: progress.step, message: progress.message, ...(command ? { command } : {}) }];
+  return steps.map((step, index) => (index === started ? { ...step, message: progress.message, command } : step));
 }
 
 export const deployActions = {
-  /** Deploys and records its steps: the agent's progress events, and each command as its output begins. */
+  /** Deploys under an id of its own and records the steps whose progress carries that id. */
   async deploy(slotId: string, options: { source?: Source; promote: boolean; note: string | null }): Promise<void> {
-    const known = new Set(useAgentStore.getState().state?.slots.find((slot) => slot.id === slotId)?.deployments.map((item) => item.id) ?? []);
-    useDeployStore.setState({ run: { slotId, deploymentId: null, steps: [], outcome: 'running', error: null, deployment: null } });
-    const mine = (deploymentId: string | null): boolean => {
-      const current = useDeployStore.getState().run;
-      if (!current || current.slotId !== slotId || deploymentId === null) return false;
-      if (current.deploymentId === null && !known.has(deploymentId)) update(() => ({ deploymentId }));
-      return useDeployStore.getState().run?.deploymentId === deploymentId;
-    };
+    const commandId = `local-${crypto.randomUUID()}`;
+    useDeployStore.setState({ run: { slotId, commandId, deploymentId: null, steps: [], outcome: 'running', error: null, deployment: null } });
     const offProgress = agentActions.onProgress((progress: ProgressEvent) => {
-      if (progress.slotId === slotId && mine(progress.deploymentId)) addStep(progress.step, progress.message);
+      if (progress.commandId !== commandId) return;
+      stepKey += 1;
+      const key = stepKey;
+      update(commandId, (run) => ({ deploymentId: progress.deploymentId ?? run.deploymentId, steps: withStep(run.steps, progress, key) }));
     });
-    let stream: LogStream | null = null;
     try {
-      stream = await agentActions.followLogs({ slot: slotId }, (event) => {
-        if (event.chunk.kind !== 'data' || !mine(event.deploymentId)) return;
-        for (const match of event.chunk.data.matchAll(COMMAND_LINE)) addStep('command', match[1]!.trim());
-      });
-    } catch {
-      // The steps from progress events still show; only the per-command lines are missing.
-    }
-    try {
-      const deployment = await agentActions.deploySlot(slotId, options);
-      update(() => ({ outcome: 'ready', deployment, deploymentId: deployment.id }));
+      const deployment = await agentActions.deploySlot(slotId, { ...options, commandId });
+      update(commandId, () => ({ outcome: 'ready', deployment, deploymentId: deployment.id }));
     } catch (error) {
       const deployment = error instanceof LocalApiError ? (error.deployment ?? null) : null;
-      update((run) => ({ outcome: 'failed', error: (error as Error).message, deployment, deploymentId: deployment?.id ?? run.deploymentId }));
+      update(commandId, (run) => ({ outcome: 'failed', error: (error as Error).message, deployment, deploymentId: deployment?.id ?? run.deploymentId }));
     } finally {
       offProgress();
-      await stream?.close().catch(() => undefined);
     }
   },
   clear(): void {

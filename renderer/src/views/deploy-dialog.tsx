@@ -112,13 +112,25 @@ function stepLabel(step: DeployStep): string {
   return STEP_LABELS[step.step] ?? step.step.charAt(0).toUpperCase() + step.step.slice(1);
 }
 
+/**
+ * A command is done when it ended with 0 (a service once a later step came), failed with any other
+ * end; another step is done once a later one came, and the last one follows the run.
+ */
+function stepState(run: DeployRun, step: DeployStep, last: boolean): 'done' | 'failed' | 'running' {
+  const command = step.command;
+  if (command?.state === 'ended') return command.exitCode === 0 ? 'done' : 'failed';
+  if (run.outcome === 'ready') return 'done';
+  if (command && !command.service) return run.outcome === 'failed' ? 'failed' : 'running';
+  if (!last) return 'done';
+  return run.outcome === 'failed' ? 'failed' : 'running';
+}
+
 export function DeploySteps({ run }: { run: DeployRun }) {
   return (
     <div className="deploy-steps">
       <ol aria-label="Deployment steps">
         {run.steps.map((step, index) => {
-          const last = index === run.steps.length - 1;
-          const state = !last || run.outcome === 'ready' ? 'done' : run.outcome === 'failed' ? 'failed' : 'running';
+          const state = stepState(run, step, index === run.steps.length - 1);
           return (
             <li key={step.key} className={`step step-${state}`} data-step={step.step}>
               <span className="step-icon" aria-hidden="true">
