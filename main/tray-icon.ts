@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import type { SlotStatus } from '../agent-core/protocol';
+import { describeWarm, type SlotStatus } from '../agent-core/protocol';
 import type { DesktopView } from './desktop-view';
 
 export type TrayIconState = 'online' | 'offline' | 'deploying' | 'error';
@@ -30,8 +30,8 @@ const CONNECTION_WORDS: Record<string, string> = {
   'protocol-unsupported': 'server version not supported',
 };
 
-/** "Berth — online · 3 slots: 2 running, 1 deploying" */
-export function trayTooltip(view: DesktopView): string {
+/** "Berth — online · 3 slots: 2 running, 1 deploying · qa-1: blue warm, 4 min left" */
+export function trayTooltip(view: DesktopView, now = Date.now()): string {
   if (view.agent === 'waiting') return 'Berth — the agent stopped unexpectedly; restarting';
   if (view.agent !== 'ready' || view.state === null) return 'Berth — starting';
   if (!view.live) return 'Berth — reconnecting to the agent';
@@ -43,7 +43,16 @@ export function trayTooltip(view: DesktopView): string {
   const slots = statuses.length === 0 ? 'no slots' : `${statuses.length} slot${statuses.length === 1 ? '' : 's'}: ${parts.join(', ')}`;
   const service = view.mode === 'service' ? ' (service)' : '';
   const disk = view.state.storage.low ? ' · disk full: deployments refused' : '';
-  return `Berth${service} — ${CONNECTION_WORDS[view.state.connection.status] ?? view.state.connection.status} · ${slots}${disk}`;
+  const warm = view.state.slots.flatMap((slot) => {
+    const text = describeWarm(slot.status.warm, now, true);
+    return text === null ? [] : [` · ${slot.spec.name}: ${text}`];
+  });
+  return `Berth${service} — ${CONNECTION_WORDS[view.state.connection.status] ?? view.state.connection.status} · ${slots}${disk}${warm.join('')}`;
+}
+
+/** A warm color counts down and a guard's figures move: the tray is redrawn now and then while a slot has either. */
+export function trayIsCounting(view: DesktopView, now: number): boolean {
+  return (view.state?.slots ?? []).some((slot) => slot.status.guard !== null || describeWarm(slot.status.warm, now) !== null);
 }
 
 /** Electron picks tray-<state>@2x.png beside it on high-density screens. */

@@ -1,4 +1,5 @@
 import type { MenuItemConstructorOptions } from 'electron';
+import { describeGuard, describeWarm } from '../agent-core/protocol';
 import type { SlotView } from '../agent-core/protocol/local-api';
 import type { DesktopView } from './desktop-view';
 
@@ -26,14 +27,22 @@ const STATUS_WORDS: Record<SlotView['status']['status'], string> = {
   error: 'error',
 };
 
-function slotItem(slot: SlotView, actions: TrayActions, live: boolean): MenuItemConstructorOptions {
+/** `qa-1 — running · blue warm, 4 min left`: the warm color in minutes, since the menu is redrawn only every few seconds. */
+export function slotLabel(slot: SlotView, now: number): string {
+  const warm = describeWarm(slot.status.warm, now, true);
+  return `${slot.spec.name} — ${STATUS_WORDS[slot.status.status]}${warm ? ` · ${warm}` : ''}`;
+}
+
+function slotItem(slot: SlotView, actions: TrayActions, live: boolean, now: number): MenuItemConstructorOptions {
   const { status } = slot.status;
   const url = slot.status.url ?? slot.spec.url ?? null;
   const busy = status === 'deploying' || status === 'stopping';
+  const guard = describeGuard(slot.status.guard, now);
   return {
-    label: `${slot.spec.name} — ${STATUS_WORDS[status]}`,
+    label: slotLabel(slot, now),
     sublabel: slot.spec.workspace,
     submenu: [
+      ...(guard ? [{ label: `Guard ${guard}`, enabled: false }, { type: 'separator' as const }] : []),
       { label: 'Start', enabled: live && (status === 'available' || status === 'error'), click: () => actions.slot(slot.id, 'start') },
       { label: 'Stop', enabled: live && (status === 'running' || status === 'error' || status === 'deploying'), click: () => actions.slot(slot.id, 'stop') },
       { label: 'Restart', enabled: live && status === 'running', click: () => actions.slot(slot.id, 'restart') },
@@ -87,11 +96,11 @@ function updateItem(view: DesktopView, actions: TrayActions): MenuItemConstructo
   }
 }
 
-/** The tray's menu for one state of the host: a pure function, so each state's menu is tested as data. */
-export function trayMenuTemplate(view: DesktopView, actions: TrayActions): MenuItemConstructorOptions[] {
+/** The tray's menu for one state of the host at `now`: a pure function, so each state's menu is tested as data. */
+export function trayMenuTemplate(view: DesktopView, actions: TrayActions, now = Date.now()): MenuItemConstructorOptions[] {
   const slots = view.state?.slots ?? [];
   const live = view.agent === 'ready' && view.live;
-  const slotItems: MenuItemConstructorOptions[] = slots.length > 0 ? slots.map((slot) => slotItem(slot, actions, live)) : [{ label: 'No slots yet', enabled: false }];
+  const slotItems: MenuItemConstructorOptions[] = slots.length > 0 ? slots.map((slot) => slotItem(slot, actions, live, now)) : [{ label: 'No slots yet', enabled: false }];
   return [
     { label: 'Open Berth', click: () => actions.openWindow() },
     { type: 'separator' },

@@ -1,3 +1,4 @@
+import { describeGuard, describeWarm } from '../protocol';
 import type { SlotView } from '../protocol/local-api';
 import { describeSource, slotLabel, slotStatePaint } from './format';
 import type { Style } from './style';
@@ -20,4 +21,19 @@ export function renderSlotTable(slots: readonly SlotView[], style: Style): strin
 function portUrl(slot: SlotView): string {
   const port = slot.spec.traffic.publicPort ?? slot.deployments.find((deployment) => deployment.isProduction)?.port ?? null;
   return port === null ? '-' : `http://127.0.0.1:${port}`;
+}
+
+/**
+ * One line per slot with a warm color or a guard: `qa-1  blue warm, 4:05 left (dep_…): a rollback
+ * to it is instant` and `qa-1  guard on dep_…: watching: 120 requests, 0.8% 5xx, 42s left`.
+ */
+export function renderTrafficWatch(slots: readonly SlotView[], now: number, style: Style): string[] {
+  return slots.flatMap((slot) => {
+    const lines: string[] = [];
+    const warm = describeWarm(slot.status.warm, now);
+    if (warm) lines.push(`${slotLabel(slot)}  ${style.paint(warm, slot.status.warm!.color)} (${slot.status.warm!.deploymentId}): a rollback to it is instant`);
+    const guard = describeGuard(slot.status.guard, now);
+    if (guard) lines.push(`${slotLabel(slot)}  guard on ${slot.status.guard!.deploymentId}: ${guard}`);
+    return lines;
+  });
 }

@@ -10,3 +10,4 @@ export * from './traffic-metrics';
 export * from './human-units';
 export * from './zod-issues';
 export * from './slot-reference';
+export * from './traffic-watch';

@@ -170,4 +170,15 @@ describe('tray icon', () => {
   it('points at the tray image for the state', () => {
     expect(trayIconPath('/app/resources/tray', 'deploying')).toMatch(/tray[\\/]tray-deploying\.png$/);
   });
+
+  it('shows what the guard of the last swap watches at the top of the slot\'s menu, while it watches', () => {
+    const now = Date.parse('2026-11-22T10:00:00.000Z');
+    const guard = { deploymentId: 'dep_2', previousDeploymentId: 'dep_1', until: new Date(now + 42_000).toISOString(), requests: 120, status5xx: 1, maxErrorRate: 0.05, minRequests: 20 };
+    const state = agentState([slotView('qa-1', 'running', { guard, warm: { color: 'blue', deploymentId: 'dep_1', until: new Date(now + 300_000).toISOString() } })]);
+    const menu = trayMenuTemplate(view({ state }), recordingActions().actions, now);
+    const slot = item(menu, 'qa-1 — running · blue warm, 5 min left');
+    expect((slot.submenu as MenuItemConstructorOptions[])[0]).toEqual({ label: 'Guard watching: 120 requests, 0.8% 5xx, 42s left', enabled: false });
+    const calm = trayMenuTemplate(view({ state: agentState([slotView('qa-1', 'running')]) }), recordingActions().actions, now);
+    expect(labels(item(calm, 'qa-1 — running').submenu as MenuItemConstructorOptions[])[0]).toBe('Start');
+  });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import type { DesktopView } from '../../main/desktop-view';
-import { TrayPresenter } from '../../main/tray';
+import { COUNTDOWN_REFRESH_MS, TrayPresenter } from '../../main/tray';
 import type { TrayActions } from '../../main/tray-menu';
 import { agentState, slotView } from '../fixtures/agent-state';
 import { Tray } from '../fixtures/fake-electron';
@@ -42,6 +42,29 @@ describe('tray', () => {
     expect(tray.image).toEqual({ path: expect.stringMatching(/tray-error\.png$/) });
     expect(tray.tooltip).toBe('Berth — online · 1 slot: 1 error');
     expect(tray.menu?.items.map((item) => item.label)).toContain('qa-1 — error');
+  });
+
+  it('shows the warm color and its minutes left in the slot\'s label and the tooltip, counting down by itself until it is cold', () => {
+    const clock = new ManualClock();
+    const tray = new Tray(null);
+    const presenter = new TrayPresenter(tray as never, '/res/tray', actions, clock);
+    const warm = { color: 'blue' as const, deploymentId: 'dep_1', until: new Date(clock.now() + 150_000).toISOString() };
+    presenter.show(view([slotView('qa-1', 'running', { liveColor: 'green', warm })]));
+    expect(tray.menu?.items.map((item) => item.label)).toContain('qa-1 — running · blue warm, 3 min left');
+    expect(tray.tooltip).toBe('Berth — online · 1 slot: 1 running · qa-1: blue warm, 3 min left');
+
+    // No new state from the agent: the presenter redraws the countdown on its own.
+    clock.advance(COUNTDOWN_REFRESH_MS * 3);
+    expect(tray.tooltip).toBe('Berth — online · 1 slot: 1 running · qa-1: blue warm, 2 min left');
+    clock.advance(COUNTDOWN_REFRESH_MS * 4);
+    expect(tray.tooltip).toBe('Berth — online · 1 slot: 1 running · qa-1: blue warm, under a minute left');
+    expect(tray.menu?.items.map((item) => item.label)).toContain('qa-1 — running · blue warm, under a minute left');
+    clock.advance(COUNTDOWN_REFRESH_MS * 3);
+    expect(tray.tooltip).toBe('Berth — online · 1 slot: 1 running');
+    expect(tray.menu?.items.map((item) => item.label)).toContain('qa-1 — running');
+    // Cold now: nothing left to count, so no timer keeps redrawing.
+    expect(clock.pending).toEqual([]);
+    presenter.dispose();
   });
 
   it('rebuilds at most twice a second however often the state changes, ending on the latest', () => {

@@ -1,7 +1,7 @@
 import { CLIENT_USAGE, createOutput, parseCommand, withAgent } from '../client-command';
 import type { CliCommand } from '../cli-command';
 import { connectionPaint } from '../format';
-import { renderSlotTable } from '../slot-table';
+import { renderSlotTable, renderTrafficWatch } from '../slot-table';
 import { renderFields } from '../table';
 
 export const statusCommand: CliCommand = {
@@ -37,6 +37,8 @@ export const statusCommand: CliCommand = {
       );
       out.line();
       out.line(renderSlotTable(slots, out.style));
+      const watching = renderTrafficWatch(slots, Date.now(), out.style);
+      if (watching.length > 0) out.line(`\n${watching.join('\n')}`);
       return 0;
     });
   },

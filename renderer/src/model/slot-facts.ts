@@ -1,4 +1,4 @@
-import type { Color, Deployment } from '../../../agent-core/protocol';
+import { activeWarm, type Color, type Deployment } from '../../../agent-core/protocol';
 import type { SlotView } from '../../../agent-core/protocol/local-api';
 import { shortCommit, shortHash } from './format';
 
@@ -28,25 +28,45 @@ export function uptimeMs(deployment: Deployment | null, now: number): number | n
   return now - Date.parse(deployment.readyAt);
 }
 
-export type ColorRole = 'live' | 'preview' | 'idle';
+export type ColorRole = 'live' | 'preview' | 'warm' | 'idle';
 
 export interface ColorFacts {
   color: Color;
   role: ColorRole;
   /** The deployment running on this color, else the last one that did; null for a color never used. */
   deployment: Deployment | null;
+  /** For the warm color: how long it stays warm (a rollback to it is a swap until then). */
+  warmLeftMs: number | null;
 }
 
 /** What each color of a blue-green slot holds now. */
-export function colorFacts(slot: SlotView, color: Color): ColorFacts {
+export function colorFacts(slot: SlotView, color: Color, now: number): ColorFacts {
   const { status } = slot;
   const onColor = slot.deployments.filter((deployment) => deployment.color === color);
   if (status.liveColor === color) {
-    return { color, role: 'live', deployment: productionDeployment(slot) ?? onColor[0] ?? null };
+    return { color, role: 'live', deployment: productionDeployment(slot) ?? onColor[0] ?? null, warmLeftMs: null };
   }
   const preview = onColor.find((deployment) => status.previewDeploymentIds.includes(deployment.id));
-  if (preview) return { color, role: 'preview', deployment: preview };
-  return { color, role: 'idle', deployment: onColor[0] ?? null };
+  if (preview) return { color, role: 'preview', deployment: preview, warmLeftMs: null };
+  const warm = activeWarm(status.warm, now);
+  if (warm?.color === color) {
+    const deployment = slot.deployments.find((candidate) => candidate.id === warm.deploymentId) ?? onColor[0] ?? null;
+    return { color, role: 'warm', deployment, warmLeftMs: warm.leftMs };
+  }
+  return { color, role: 'idle', deployment: onColor[0] ?? null, warmLeftMs: null };
+}
+
+/** The production deployment before the current one: what a rollback without a choice brings back (the agent's `previousProduction`). */
+export function previousProduction(slot: SlotView): Deployment | null {
+  const earlier = slot.deployments.filter((deployment) => !deployment.isProduction && deployment.promotedAt !== null && deployment.expiresAt === null);
+  return earlier.reduce<Deployment | null>((newest, deployment) => (newest === null || deployment.promotedAt! > newest.promotedAt! ? deployment : newest), null);
+}
+
+/** A rollback to `deploymentId` (default: the previous production one) is a swap to the warm color, no start. */
+export function rollbackIsInstant(slot: SlotView, now: number, deploymentId?: string): boolean {
+  const warm = activeWarm(slot.status.warm, now);
+  if (!warm) return false;
+  return warm.deploymentId === (deploymentId ?? previousProduction(slot)?.id);
 }
 
 export function previewDeployments(slot: SlotView): Deployment[] {

@@ -1,4 +1,4 @@
-import type { Deployment } from '../../../agent-core/protocol';
+import { formatCountdown, type Deployment } from '../../../agent-core/protocol';
 import type { SlotView } from '../../../agent-core/protocol/local-api';
 import { useNow } from '../hooks/use-now';
 import { formatDuration } from '../model/format';
@@ -19,8 +19,8 @@ export function ColorPanels({ slot }: { slot: SlotView }) {
       <h2 id="instances-title">{blueGreen ? 'Colors' : 'Instance'}</h2>
       {blueGreen ? (
         <div className="color-panels">
-          <ColorPanel facts={colorFacts(slot, 'blue')} now={now} slot={slot} />
-          <ColorPanel facts={colorFacts(slot, 'green')} now={now} slot={slot} />
+          <ColorPanel facts={colorFacts(slot, 'blue', now)} now={now} slot={slot} />
+          <ColorPanel facts={colorFacts(slot, 'green', now)} now={now} slot={slot} />
         </div>
       ) : (
         <SinglePanel slot={slot} now={now} />
@@ -39,18 +39,23 @@ function health(deployment: Deployment | null, role: ColorFacts['role'] | 'singl
 }
 
 function ColorPanel({ facts, now, slot }: { facts: ColorFacts; now: number; slot: SlotView }) {
-  const { color, role, deployment } = facts;
+  const { color, role, deployment, warmLeftMs } = facts;
   const running = deployment?.status === 'ready';
   const uptime = running ? uptimeMs(deployment, now) : null;
-  const roleLabel = role === 'live' ? 'live' : role === 'preview' ? 'preview' : 'idle';
+  const tone = role === 'live' ? 'tone-ok' : role === 'preview' || role === 'warm' ? 'tone-progress' : 'tone-neutral';
   return (
-    <article className={`color-panel color-panel-${color} ${role === 'live' ? 'is-live' : ''}`} aria-label={`${color} color, ${roleLabel}`} data-color={color}>
+    <article className={`color-panel color-panel-${color} ${role === 'live' ? 'is-live' : ''}`} aria-label={`${color} color, ${role}`} data-color={color}>
       <header>
         <h3>
           <span className={`color-dot color-${color}`} aria-hidden="true" /> {color}
         </h3>
-        <span className={`badge ${role === 'live' ? 'tone-ok' : role === 'preview' ? 'tone-progress' : 'tone-neutral'}`}>{roleLabel}</span>
+        <span className={`badge ${tone}`}>{role}</span>
       </header>
+      {warmLeftMs !== null ? (
+        <p className="warm-countdown" role="timer" aria-label={`${color} stays warm for`}>
+          Warm, no traffic: a rollback to it is instant for <strong>{formatCountdown(warmLeftMs)}</strong>
+        </p>
+      ) : null}
       <InstanceFacts deployment={deployment} health={health(deployment, role, slot)} uptime={uptime} />
     </article>
   );

@@ -3,7 +3,7 @@ import type { SlotView } from '../../../agent-core/protocol/local-api';
 import { useNow } from '../hooks/use-now';
 import { formatAgo, formatDateTime, formatDuration } from '../model/format';
 import { routeHref } from '../model/route';
-import { deploymentDurationMs, historyActions, versionLabel } from '../model/slot-facts';
+import { deploymentDurationMs, historyActions, rollbackIsInstant, versionLabel } from '../model/slot-facts';
 import { agentActions } from '../stores/agent-actions';
 import { useAgentStore } from '../stores/agent-store';
 import { uiActions, useUiStore } from '../stores/ui-store';
@@ -13,7 +13,7 @@ import { ColorBadge, DeploymentStatusBadge } from './status-badge';
 
 /** Every deployment of the slot, newest first, with what can be done with each. */
 export function DeploymentHistory({ slot }: { slot: SlotView }) {
-  const now = useNow(10_000);
+  const now = useNow();
   if (slot.deployments.length === 0) {
     return (
       <section className="section" aria-labelledby="history-title">
@@ -104,7 +104,7 @@ function HistoryRow({ slot, deployment, now }: { slot: SlotView; deployment: Dep
               disabled={disabled}
               onClick={run('Rolling back', () => agentActions.rollback(slot.id, deployment.id), `Could not roll back to ${deployment.id}`)}
             >
-              Roll back to this
+              {rollbackIsInstant(slot, now, deployment.id) ? 'Roll back to this (instant)' : 'Roll back to this'}
             </button>
           ) : null}
           {deployment.status === 'failed' ? (

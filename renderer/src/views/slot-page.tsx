@@ -1,5 +1,6 @@
 import { routeHref } from '../model/route';
-import { lastFailure, slotUrl } from '../model/slot-facts';
+import { useNow } from '../hooks/use-now';
+import { lastFailure, rollbackIsInstant, slotUrl } from '../model/slot-facts';
 import { agentActions } from '../stores/agent-actions';
 import { useAgentStore, useSlot } from '../stores/agent-store';
 import { uiActions, useUiStore } from '../stores/ui-store';
@@ -10,11 +11,13 @@ import { SlotNotFound } from './empty-state';
 import { ExternalLink } from './external-link';
 import { SlotActions } from './slot-actions';
 import { SlotStatusBadge } from './status-badge';
+import { GuardBanner } from './traffic-watch';
 
 export function SlotPage({ slotId }: { slotId: string }) {
   const slot = useSlot(slotId);
   const live = useAgentStore((store) => store.live);
   const busy = useUiStore((store) => store.busy[slotId] !== undefined);
+  const now = useNow();
   if (!slot) {
     return <SlotNotFound />;
   }
@@ -23,6 +26,7 @@ export function SlotPage({ slotId }: { slotId: string }) {
   const failure = lastFailure(slot);
   const hasEarlierProduction = slot.deployments.some((deployment) => deployment.id !== status.productionDeploymentId && deployment.status === 'stopped');
   const local = slot.origin === 'local';
+  const instant = rollbackIsInstant(slot, now);
 
   return (
     <section className="page" aria-labelledby="slot-title">
@@ -48,10 +52,16 @@ export function SlotPage({ slotId }: { slotId: string }) {
           <button
             type="button"
             disabled={!live || busy || !hasEarlierProduction}
-            title={hasEarlierProduction ? 'Bring back the production deployment before this one' : 'There is no earlier deployment to roll back to'}
+            title={
+              !hasEarlierProduction
+                ? 'There is no earlier deployment to roll back to'
+                : instant
+                  ? 'Bring back the production deployment before this one: it still runs warm, so this is only a swap'
+                  : 'Bring back the production deployment before this one'
+            }
             onClick={() => void uiActions.run(slotId, 'Rolling back', () => agentActions.rollback(slotId), `Could not roll back ${spec.name}`)}
           >
-            Roll back
+            {instant ? 'Rollback (instant)' : 'Roll back'}
           </button>
           {local ? (
             <>
@@ -86,6 +96,7 @@ export function SlotPage({ slotId }: { slotId: string }) {
           <FailureLogButton slotId={slotId} name={spec.name} link />
         </p>
       ) : null}
+      <GuardBanner slot={slot} now={now} />
       <ColorPanels slot={slot} />
       <DeploymentHistory slot={slot} />
     </section>

@@ -9,6 +9,7 @@ import { EmptyState } from './empty-state';
 import { ExternalLink } from './external-link';
 import { SlotActions } from './slot-actions';
 import { ColorBadge, SlotStatusBadge } from './status-badge';
+import { GuardTag, WarmTag } from './traffic-watch';
 
 export function SlotsPage() {
   const slots = useAgentStore((store) => store.state?.slots ?? []);
@@ -89,6 +90,8 @@ function SlotRow({ slot, now }: { slot: SlotView; now: number }) {
       </td>
       <td>
         <ColorBadge color={slot.status.liveColor} />
+        <WarmTag slot={slot} now={now} />
+        <GuardTag slot={slot} now={now} />
       </td>
       <td className="mono">{production ? versionLabel(production) : <span className="muted">not deployed</span>}</td>
       <td>
