@@ -63,9 +63,9 @@ const layers = [
     name: 'renderer',
     folder: 'renderer/',
     layers: ['agent-core/protocol'],
-    packages: ['react', 'react-dom', 'zustand', '@xterm/*'],
+    packages: ['react', 'react-dom', 'zustand', '@xterm/*', 'uplot'],
     nodeBuiltins: false,
-    rule: 'renderer imports agent-core/protocol, react, react-dom, zustand, @xterm/* and its own files; it also runs in a plain browser',
+    rule: 'renderer imports agent-core/protocol, react, react-dom, zustand, @xterm/*, uplot and its own files; it also runs in a plain browser',
   },
 ];
 

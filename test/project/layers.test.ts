@@ -73,7 +73,7 @@ describe('layers', () => {
   });
 
   it('keeps the renderer free of Node, native modules and agent internals', async () => {
-    await expectAllowed('renderer/src/example.tsx', 'react', 'react-dom/client', 'zustand', '@xterm/xterm', '@xterm/addon-fit', '../../agent-core/protocol', './app');
+    await expectAllowed('renderer/src/example.tsx', 'react', 'react-dom/client', 'zustand', '@xterm/xterm', '@xterm/addon-fit', 'uplot', 'uplot/dist/uPlot.min.css', '../../agent-core/protocol', './app');
     for (const wrong of ['node:path', 'fs', 'node-pty', 'better-sqlite3', 'keytar', 'electron', 'ws', '../../agent-core/runner/redactor', '../../main/index']) {
       await expectForbidden('renderer/src/example.tsx', wrong);
     }

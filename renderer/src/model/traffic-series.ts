@@ -1,4 +1,4 @@
-import type { Color, MetricsPoint, MetricsSeries, SlotMetrics } from '../../../agent-core/protocol';
+import type { Color, MetricsPoint, SlotMetrics } from '../../../agent-core/protocol';
 
 /** How far back the window keeps a slot's traffic (the agent's default window). */
 export const TRAFFIC_WINDOW_SECONDS = 300;
@@ -111,6 +111,17 @@ export function recentFigures(metrics: SlotMetrics | undefined, seconds = 10): T
     .reverse();
 }
 
+/** The whole slot over the last `seconds`, all colors together: requests per second and share of 5xx. */
+export function slotFigures(metrics: SlotMetrics | undefined, seconds = 10): { requestsPerSecond: number; errorPercent: number | null } {
+  const newest = metrics ? Math.max(...metrics.series.flatMap((series) => series.points.map((point) => Date.parse(point.t)))) : NaN;
+  if (!metrics || !Number.isFinite(newest)) return { requestsPerSecond: 0, errorPercent: null };
+  const points = metrics.series.flatMap((series) => series.points).filter((point) => Date.parse(point.t) > newest - seconds * 1000);
+  const steps = new Set(points.map((point) => point.t)).size;
+  const requests = points.reduce((sum, point) => sum + point.requests, 0);
+  const status5xx = points.reduce((sum, point) => sum + point.status5xx, 0);
+  return { requestsPerSecond: steps === 0 ? 0 : requests / (steps * metrics.stepSeconds), errorPercent: errorRate({ requests, status5xx }) };
+}
+
 /** Requests per second of the slot, all colors together, one value per step: for a sparkline. */
 export function totalRequestsPerSecond(metrics: SlotMetrics | undefined): number[] {
   if (!metrics) return [];
@@ -122,11 +133,4 @@ export function totalRequestsPerSecond(metrics: SlotMetrics | undefined): number
     }
   }
   return [...byTime.entries()].sort((a, b) => a[0] - b[0]).map(([, value]) => value);
-}
-
-/** The newest series: the deployment that has the traffic now. */
-export function latestSeries(metrics: SlotMetrics | undefined): MetricsSeries | null {
-  if (!metrics || metrics.series.length === 0) return null;
-  const last = (series: MetricsSeries) => series.points.at(-1)?.t ?? '';
-  return metrics.series.reduce((newest, series) => (last(series) > last(newest) ? series : newest));
 }

@@ -11,6 +11,7 @@ import { SlotNotFound } from './empty-state';
 import { ExternalLink } from './external-link';
 import { SlotActions } from './slot-actions';
 import { SlotStatusBadge } from './status-badge';
+import { TrafficCharts } from './traffic-charts';
 import { GuardBanner } from './traffic-watch';
 
 export function SlotPage({ slotId }: { slotId: string }) {
@@ -98,6 +99,7 @@ export function SlotPage({ slotId }: { slotId: string }) {
       ) : null}
       <GuardBanner slot={slot} now={now} />
       <ColorPanels slot={slot} />
+      <TrafficCharts slot={slot} />
       <DeploymentHistory slot={slot} />
     </section>
   );

@@ -9,12 +9,15 @@ import { EmptyState } from './empty-state';
 import { ExternalLink } from './external-link';
 import { SlotActions } from './slot-actions';
 import { ColorBadge, SlotStatusBadge } from './status-badge';
+import { useTrafficFollow } from './traffic-charts';
+import { TrafficSparkline } from './traffic-sparkline';
 import { GuardTag, WarmTag } from './traffic-watch';
 
 export function SlotsPage() {
   const slots = useAgentStore((store) => store.state?.slots ?? []);
   const serverUrl = useAgentStore((store) => store.state?.settings.serverUrl ?? null);
   const now = useNow();
+  useTrafficFollow();
   const newSlot = (
     <div className="button-row">
       <button type="button" className="primary" onClick={() => uiActions.navigate({ view: 'new-slot-from-folder' })}>
@@ -52,6 +55,7 @@ export function SlotsPage() {
                 <th scope="col">Production version</th>
                 <th scope="col">URL</th>
                 <th scope="col">Uptime</th>
+                <th scope="col">Traffic</th>
                 <th scope="col">
                   <span className="visually-hidden">Actions</span>
                 </th>
@@ -104,6 +108,9 @@ function SlotRow({ slot, now }: { slot: SlotView; now: number }) {
         )}
       </td>
       <td>{uptime === null ? <span className="muted">—</span> : formatDuration(uptime)}</td>
+      <td>
+        <TrafficSparkline slot={slot} />
+      </td>
       <td>
         <SlotActions slot={slot} compact />
       </td>
