@@ -19,6 +19,7 @@ import { DesktopPreferences } from './preferences';
 import { QuitFlow } from './quit-flow';
 import { serveRenderer } from './renderer-protocol';
 import { detectAgentMode, elevatedInvocation, runProgram, serviceInstallArgs, type ModeDetection } from './service-mode';
+import { SlotErrorRates } from './slot-error-rates';
 import { TrayPresenter } from './tray';
 import { trayIconPath } from './tray-icon';
 import type { TrayActions } from './tray-menu';
@@ -132,6 +133,42 @@ export async function startDesktop(options: { logs: DesktopLogs; devServer: stri
   const tray = new Tray(nativeImage.createFromPath(trayIconPath(trayDirectory, 'offline')));
   tray.on('click', () => showWindow());
   const presenter = new TrayPresenter(tray, trayDirectory, actions);
+  // The tray says when a slot's share of 5xx goes up: main follows every blue-green slot's traffic.
+  const errorRates = new SlotErrorRates();
+  let alarmsShown = '{}';
+  // Redrawn only when what the tray says changes: a menu rebuilt every second flickers while open.
+  const renderAlarms = (): void => {
+    const alarms = JSON.stringify(errorRates.alarms(), (key, value: unknown) => (key === 'percent' ? Math.round(value as number) : key === 'requests' ? undefined : value));
+    if (alarms === alarmsShown) return;
+    alarmsShown = alarms;
+    render();
+  };
+  let followingTraffic = false;
+  const followTraffic = (): void => {
+    if (followingTraffic) return;
+    followingTraffic = true;
+    // The client opens the stream again by itself after a reconnect, with the history anew.
+    link.client
+      .subscribeMetrics(
+        {},
+        (event) => {
+          errorRates.step(event.slotId, event.series);
+          renderAlarms();
+        },
+        (history) => {
+          errorRates.history(history);
+          renderAlarms();
+        },
+      )
+      .then((stream) => {
+        errorRates.history(stream.metrics);
+        renderAlarms();
+      })
+      .catch((error: Error) => {
+        followingTraffic = false;
+        logs.main.warn(`tray: could not follow the slots' traffic: ${error.message}`);
+      });
+  };
   const view = (): DesktopView => ({
     agent: host.state,
     mode: host.mode ?? detection.mode,
@@ -140,6 +177,7 @@ export async function startDesktop(options: { logs: DesktopLogs; devServer: stri
     live: link.live,
     startAtLogin: getStartAtLogin(app, platform),
     update: update.view,
+    errorRates: errorRates.alarms(),
   });
   const render = (): void => presenter.show(view());
 
@@ -151,6 +189,7 @@ export async function startDesktop(options: { logs: DesktopLogs; devServer: stri
   });
   link.client.on('connection', (up) => {
     if (!up) previous = null;
+    else followTraffic();
     render();
   });
   host.on('state', render);

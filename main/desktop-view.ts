@@ -1,6 +1,7 @@
 import type { AgentMode, ServiceState } from '../agent-core/protocol/desktop';
 import type { AgentState } from '../agent-core/protocol/local-api';
 import type { AgentHostState } from './agent-host';
+import type { ErrorRate } from './slot-error-rates';
 
 export type UpdateStatus = 'disabled' | 'idle' | 'checking' | 'downloading' | 'ready' | 'up-to-date' | 'error';
 
@@ -23,4 +24,6 @@ export interface DesktopView {
   live: boolean;
   startAtLogin: boolean | null;
   update: UpdateView;
+  /** The slots whose share of 5xx answers is at the alarm now (main's metrics subscription), by slot id. */
+  errorRates?: Record<string, ErrorRate>;
 }

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { describeWarm, type SlotStatus } from '../agent-core/protocol';
 import type { DesktopView } from './desktop-view';
+import { RECENT_SECONDS } from './slot-error-rates';
 
 export type TrayIconState = 'online' | 'offline' | 'deploying' | 'error';
 
@@ -43,11 +44,15 @@ export function trayTooltip(view: DesktopView, now = Date.now()): string {
   const slots = statuses.length === 0 ? 'no slots' : `${statuses.length} slot${statuses.length === 1 ? '' : 's'}: ${parts.join(', ')}`;
   const service = view.mode === 'service' ? ' (service)' : '';
   const disk = view.state.storage.low ? ' · disk full: deployments refused' : '';
-  const warm = view.state.slots.flatMap((slot) => {
-    const text = describeWarm(slot.status.warm, now, true);
-    return text === null ? [] : [` · ${slot.spec.name}: ${text}`];
+  const perSlot = view.state.slots.flatMap((slot) => {
+    const errors = view.errorRates?.[slot.id];
+    const warm = describeWarm(slot.status.warm, now, true);
+    return [
+      ...(errors ? [` · ${slot.spec.name}: 5xx ${errors.rising ? 'rising to' : 'at'} ${Number(errors.percent.toFixed(1))}% (last ${RECENT_SECONDS} s)`] : []),
+      ...(warm === null ? [] : [` · ${slot.spec.name}: ${warm}`]),
+    ];
   });
-  return `Berth${service} — ${CONNECTION_WORDS[view.state.connection.status] ?? view.state.connection.status} · ${slots}${disk}${warm.join('')}`;
+  return `Berth${service} — ${CONNECTION_WORDS[view.state.connection.status] ?? view.state.connection.status} · ${slots}${disk}${perSlot.join('')}`;
 }
 
 /** A warm color counts down and a guard's figures move: the tray is redrawn now and then while a slot has either. */
