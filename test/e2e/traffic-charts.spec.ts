@@ -4,16 +4,7 @@ import type { Locator } from '@playwright/test';
 import { findFreePort } from '../../agent-core/traffic';
 import { sampleSlotSpec, writeSampleApp } from '../fixtures/slot-spec';
 import { expect, skipSetup, test } from './fixtures/agent';
-
-/** Requests through the slot's public port, about `perSecond` a second, to whatever `path` says now. */
-function trafficTo(port: number, perSecond: number) {
-  const driver = { path: '/', sent: 0, stop: () => clearInterval(timer) };
-  const timer = setInterval(() => {
-    driver.sent += 1;
-    void fetch(`http://127.0.0.1:${port}${driver.path}`).then((response) => response.arrayBuffer()).catch(() => undefined);
-  }, 1000 / perSecond);
-  return driver;
-}
+import { trafficTo } from './fixtures/traffic';
 
 /** The figures the slot page shows for one color: requests per second and 5xx share of the last 10 s. */
 async function figures(now: Locator, color: 'blue' | 'green'): Promise<{ rate: number; errors: number | null }> {

@@ -1,6 +1,6 @@
 import { routeHref } from '../model/route';
 import { useNow } from '../hooks/use-now';
-import { lastFailure, rollbackIsInstant, slotUrl } from '../model/slot-facts';
+import { lastFailure, previousProduction, rollbackIsInstant, slotUrl } from '../model/slot-facts';
 import { agentActions } from '../stores/agent-actions';
 import { useAgentStore, useSlot } from '../stores/agent-store';
 import { uiActions, useUiStore } from '../stores/ui-store';
@@ -25,7 +25,9 @@ export function SlotPage({ slotId }: { slotId: string }) {
   const { spec, status } = slot;
   const url = slotUrl(slot);
   const failure = lastFailure(slot);
-  const hasEarlierProduction = slot.deployments.some((deployment) => deployment.id !== status.productionDeploymentId && deployment.status === 'stopped');
+  // The agent's default rollback target; a warm one still runs (ready), a cold one has stopped.
+  const target = previousProduction(slot);
+  const hasEarlierProduction = target !== null && (target.status === 'stopped' || target.status === 'ready');
   const local = slot.origin === 'local';
   const instant = rollbackIsInstant(slot, now);
 
