@@ -126,7 +126,8 @@ test('deploys again and the live color flips from blue to green', async () => {
   await deployFromWindow(/is live/);
   await closeDialog('Deploy qa-1');
   await expect(colorPanel('green')).toHaveAttribute('aria-label', 'green color, live');
-  await expect(colorPanel('blue')).toHaveAttribute('aria-label', 'blue color, idle');
+  // The old color drains, then stays warm (traffic.keepWarmMs), so a rollback to it is a swap.
+  await expect(colorPanel('blue')).toHaveAttribute('aria-label', 'blue color, warm');
   expect(await askApp()).toMatchObject({ version: 'v2', color: 'green' });
   await page.getByRole('link', { name: 'Slots', exact: true }).first().click();
   const row = page.locator('tr[data-slot="qa-1"]');
@@ -162,7 +163,8 @@ test('follows the log live: a new deployment’s output appears as it is written
 
 test('rolls back to the production deployment before the current one', async () => {
   await expect(colorPanel('blue')).toHaveAttribute('aria-label', 'blue color, live');
-  await page.getByRole('button', { name: 'Roll back', exact: true }).click();
+  // v2 still runs warm on green: the rollback is a swap, and the button says so.
+  await page.getByRole('button', { name: 'Rollback (instant)' }).click();
   await expect(colorPanel('green')).toHaveAttribute('aria-label', 'green color, live', { timeout: 30_000 });
   await expect(slotStatus()).toHaveText('running');
   expect(await askApp()).toMatchObject({ version: 'v2', color: 'green' });
