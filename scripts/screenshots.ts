@@ -9,6 +9,7 @@ import type { LocalApiClient } from '../agent-core/protocol/local-api';
 import { findFreePort } from '../agent-core/traffic';
 import { launchChromium } from '../test/e2e/fixtures/chromium';
 import { ensureWindowBuilt, HeadlessAgent } from '../test/e2e/fixtures/headless-agent';
+import { trafficTo } from '../test/e2e/fixtures/traffic';
 import { writeSampleApp } from '../test/fixtures/slot-spec';
 
 const OUT = join(import.meta.dirname, '..', 'docs', 'screenshots');
@@ -43,7 +44,7 @@ async function deploy(client: LocalApiClient, agent: HeadlessAgent, slot: string
 }
 
 /** Two slots with some history: a blue-green one with a failed deployment and a preview, and a single one. */
-async function seed(agent: HeadlessAgent): Promise<void> {
+async function seed(agent: HeadlessAgent): Promise<number> {
   const client = await agent.client();
   try {
     const shopPort = await findFreePort({ range: [48000, 48999] });
@@ -60,9 +61,36 @@ async function seed(agent: HeadlessAgent): Promise<void> {
     await deploy(client, agent, 'slot_shop', 'shop', 'v3');
     await deploy(client, agent, 'slot_docs', 'docs', 'v1');
     writeSampleApp(agent.sourceDir('shop'), 'v4');
+    return shopPort;
   } finally {
     client.close();
   }
+}
+
+/**
+ * A minute of traffic through shop-web for its charts: steady requests, a few seconds of 500s
+ * from the live version, then a swap to a new deployment under the traffic.
+ */
+async function trafficHistory(agent: HeadlessAgent, shopPort: number): Promise<{ stop(): void }> {
+  const traffic = trafficTo(shopPort, 30);
+  const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+  await pause(20_000);
+  const client = await agent.client();
+  try {
+    const live = (await client.call('state.get')).slots.find((slot) => slot.id === 'slot_shop')?.status.liveColor ?? 'blue';
+    const unhealthy = join(agent.storage, 'slots', 'acme-web', 'shop-web', live, 'UNHEALTHY');
+    writeFileSync(unhealthy, '');
+    traffic.path = '/healthz';
+    await pause(4_000);
+    rmSync(unhealthy);
+    traffic.path = '/';
+    await pause(12_000);
+    await deploy(client, agent, 'slot_shop', 'shop', 'v4');
+    await pause(15_000);
+  } finally {
+    client.close();
+  }
+  return traffic;
 }
 
 async function shoot(page: Page, name: string, scheme: string): Promise<void> {
@@ -78,8 +106,10 @@ async function main(): Promise<void> {
   mkdirSync(OUT, { recursive: true });
   const agent = await HeadlessAgent.start({ name: 'qa-box-3' });
   const browser = await launchChromium();
+  let traffic: { stop(): void } | null = null;
   try {
-    await seed(agent);
+    const shopPort = await seed(agent);
+    traffic = await trafficHistory(agent, shopPort);
     for (const scheme of ['light', 'dark'] as const) {
       const context = await browser.newContext({ viewport: VIEWPORT, colorScheme: scheme });
       const page = await context.newPage();
@@ -94,6 +124,10 @@ async function main(): Promise<void> {
       await page.getByRole('link', { name: 'shop-web' }).click();
       await page.getByRole('heading', { name: 'Deployment history' }).waitFor();
       await shoot(page, 'slot', scheme);
+      await page.getByRole('region', { name: 'Traffic' }).locator('canvas').first().waitFor();
+      await page.getByRole('heading', { name: 'Traffic' }).evaluate((heading) => heading.scrollIntoView());
+      await shoot(page, 'traffic', scheme);
+      await page.evaluate(() => window.scrollTo(0, 0));
 
       await page.getByRole('button', { name: 'Open the failure log' }).click();
       await page.locator('dialog .xterm-rows').getByText('deployment failed').waitFor();
@@ -129,6 +163,7 @@ async function main(): Promise<void> {
       await context.close();
     }
   } finally {
+    traffic?.stop();
     await browser.close();
     await removeSeed(agent).finally(() => agent.dispose());
   }
