@@ -90,6 +90,7 @@ describe('berth-agent CLI', () => {
     expect(deployed.code, deployed.stderr).toBe(0);
     expect(deployed.stderr).toMatch(/source\s+taking a snapshot of/);
     expect(deployed.stderr).toMatch(/startup\s+running 1 startup command/);
+    expect(deployed.stderr).toMatch(/command\s+web started \(service\)/);
     const [line] = deployed.stdout.split('\n');
     expect(line).toMatch(/^deployment dep_\w+ of web is live on port \d+ \((blue|green)\)$/);
     const port = Number(/port (\d+)/.exec(line!)![1]);
@@ -151,6 +152,9 @@ describe('berth-agent CLI', () => {
     expect(promoted.code, promoted.stderr).toBe(0);
     expect(promoted.stdout).toContain(`deployment ${previewId} of web is live`);
     await expect(getVersion(publicPort)).resolves.toBe('v2');
+    // v1 drained and stays warm: status says for how long a rollback to it is a swap.
+    const status = await cli('status');
+    expect(status.stdout).toMatch(new RegExp(`local/web\\s+(blue|green) warm, [45]:\\d\\d left \\(${first!.id}\\): a rollback to it is instant`));
     const rolledBack = await json<Deployment>('rollback', 'web');
     expect(rolledBack).toMatchObject({ id: first!.id, isProduction: true });
     await expect(getVersion(publicPort)).resolves.toBe('v1');
