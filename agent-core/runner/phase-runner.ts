@@ -1,5 +1,4 @@
-import { BerthError, commandLabel, type Command, type CommandStep } from '../protocol';
-import { formatDuration } from './format-duration';
+import { BerthError, commandLabel, formatDuration, type Command, type CommandStep } from '../protocol';
 import type { OutputSink } from './output-sink';
 import { spawnCommand, type PtyProcess, type SpawnOptions } from './pty-process';
 import { runTask } from './task';
