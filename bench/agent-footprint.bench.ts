@@ -10,7 +10,7 @@ import { pathToFileURL } from 'node:url';
 import { findFreePort } from '../agent-core/traffic';
 import type { FixtureControlPlane } from '../test/fixtures/control-plane';
 import { median, withDeployBench } from './deploy-fixture';
-import { agentPid, rssOf, RssSampler } from './process-memory';
+import { agentPid, cpuMsOf, rssOf, RssSampler } from './process-memory';
 
 const ROUNDS = Number(process.argv[2] ?? 3);
 const BURST = 20;
@@ -53,6 +53,8 @@ async function idleNodeRss(): Promise<number> {
   }
 }
 
+const STEPS = ['source', 'fetch', 'checkout', 'startup', 'health', 'swap', 'ready', 'result'] as const;
+
 interface Round {
   idle: number;
   node: number;
@@ -60,6 +62,32 @@ interface Round {
   burstOk: number;
   burstPeak: number;
   afterBurst: number;
+  /** The agent's own CPU time during the burst. */
+  burstCpuMs: number;
+  /** Per step, the median over the burst's deployments of the time from that step to the next. */
+  steps: Record<string, number>;
+}
+
+/** When each deployment reached each step (its first progress frame of that step, or its result), ms after `sent`. */
+function stepTimes(plane: FixtureControlPlane, commandId: string, sent: number): Map<string, number> {
+  const at = new Map<string, number>();
+  for (const entry of plane.frames) {
+    if (entry.direction !== 'in' || entry.frame.commandId !== commandId) continue;
+    const step = entry.frame.type === 'progress' ? String(entry.frame.step) : String(entry.frame.type);
+    if (!at.has(step)) at.set(step, entry.at - sent);
+  }
+  return at;
+}
+
+function stepMedians(plane: FixtureControlPlane, ids: string[], sent: number): Record<string, number> {
+  const times = ids.map((id) => stepTimes(plane, id, sent));
+  const steps: Record<string, number> = { 'command → source': median(times.map((at) => at.get('source') ?? 0)) };
+  for (let index = 0; index < STEPS.length - 1; index++) {
+    const [from, to] = [STEPS[index]!, STEPS[index + 1]!];
+    const spans = times.filter((at) => at.has(from) && at.has(to)).map((at) => at.get(to)! - at.get(from)!);
+    if (spans.length > 0) steps[`${from} → ${to}`] = median(spans);
+  }
+  return steps;
 }
 
 async function round(): Promise<Round> {
@@ -74,13 +102,16 @@ async function round(): Promise<Round> {
     const node = await idleNodeRss();
 
     const sampler = new RssSampler(pid, 50);
+    const cpuBefore = cpuMsOf(pid);
     const sent = Date.now();
     const ids = ports.map((port, index) => deploy(plane, blueGreenSlot(index + 1, repo, port)));
     const results = await Promise.all(ids.map((id) => plane.waitForResult(id, 300_000)));
     const last = Math.max(...ids.map((id) => plane.frames.find((entry) => entry.direction === 'in' && entry.frame.type === 'result' && entry.frame.commandId === id)!.at));
     const burstPeak = sampler.stop();
+    const burstCpuMs = cpuMsOf(pid) - cpuBefore;
     await sleep(SETTLE_MS);
-    figures = { idle, node, burstMs: last - sent, burstOk: results.filter((result) => result.ok).length, burstPeak, afterBurst: rssOf(pid) };
+    const burstOk = results.filter((result) => result.ok).length;
+    figures = { idle, node, burstMs: last - sent, burstOk, burstPeak, afterBurst: rssOf(pid), burstCpuMs, steps: stepMedians(plane, ids, sent) };
     for (const result of results) if (!result.ok) console.log(`  a burst deployment failed: ${result.error.message}`);
   });
   return figures!;
@@ -91,7 +122,8 @@ for (let index = 0; index < ROUNDS; index++) {
   const figures = await round();
   rounds.push(figures);
   console.log(
-    `round ${index + 1}: idle agent ${mb(figures.idle)}, idle node ${mb(figures.node)}; ${BURST} slots: ${figures.burstOk}/${BURST} in ${(figures.burstMs / 1000).toFixed(1)} s, peak ${mb(figures.burstPeak)}, after ${mb(figures.afterBurst)}`,
+    `round ${index + 1}: idle agent ${mb(figures.idle)}, idle node ${mb(figures.node)}; ${BURST} slots: ${figures.burstOk}/${BURST} in ${(figures.burstMs / 1000).toFixed(1)} s, ` +
+      `agent CPU ${(figures.burstCpuMs / 1000).toFixed(2)} s, peak ${mb(figures.burstPeak)}, after ${mb(figures.afterBurst)}`,
   );
 }
 
@@ -99,12 +131,16 @@ function mb(bytes: number): string {
   return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 }
 
-const pick = (field: keyof Round): number => median(rounds.map((figures) => figures[field]));
+const pick = (field: Exclude<keyof Round, 'steps'>): number => median(rounds.map((figures) => figures[field]));
 const row = (label: string, value: string, note = ''): string => `${label.padEnd(60)} ${value.padStart(9)}   ${note}`;
 console.log(`\nthe built agent (out/main/berth-agent.js run), medians of ${ROUNDS} rounds, each with a fresh agent:`);
 console.log(row('idle agent RSS, one blue-green slot live, settled', mb(pick('idle')), 'target ≤ 70 MB'));
 console.log(row('  anchor: idle node -e "setInterval(()=>{},1000)"', mb(pick('node'))));
 console.log(row("  the agent's own (idle agent − idle node)", mb(pick('idle') - pick('node'))));
 console.log(row(`${BURST} blue-green slots deployed at once, first sent → last result`, `${(pick('burstMs') / 1000).toFixed(2)} s`, `target ≤ 4 s, all ready (${rounds.map((figures) => `${figures.burstOk}/${BURST}`).join(', ')})`));
+console.log(row("  the agent's own CPU time during it", `${(pick('burstCpuMs') / 1000).toFixed(2)} s`));
+for (const step of Object.keys(rounds[0]!.steps)) {
+  console.log(row(`    per deployment, median: ${step}`, `${(median(rounds.map((figures) => figures.steps[step] ?? 0)) / 1000).toFixed(2)} s`));
+}
 console.log(row('  agent peak RSS during the burst (sampled every 50 ms)', mb(pick('burstPeak')), 'target ≤ 150 MB'));
 console.log(row(`  agent RSS ${SETTLE_MS / 1000} s after the burst, ${BURST + 1} slots live`, mb(pick('afterBurst'))));

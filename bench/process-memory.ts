@@ -10,6 +10,14 @@ export function rssOf(pid: number): number {
   return Number(match[1]) * 1024;
 }
 
+/** CPU time (user + system) `pid` has used so far, in ms; Linux counts it in ticks of 10 ms. */
+export function cpuMsOf(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  // Fields 14 and 15 of stat (utime, stime), counted from the state field, which is field 3.
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
 function parentOf(pid: number): number | null {
   try {
     // The command name (field 2) may hold spaces and parentheses: the fields after its last ')' are fixed.

@@ -3,6 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { Repository } from '../protocol';
+import { joinBranchFetch } from './fetch-coalescing';
 import { createGitClient, type GitClient } from './git-client';
 import { missingRemoteBranch } from './git-errors';
 
@@ -61,10 +62,10 @@ export async function openRepositoryStore(root: string, repository: Repository, 
     path,
     id,
     fetchBranches: (branches) =>
-      withLock(path, async () => {
+      joinBranchFetch(`${path}\0${repository.token ?? ''}`, branches, signal, (task) => withLock(path, task), async (asked) => {
         await writeConfig(path);
         const missing: string[] = [];
-        let wanted = [...new Set(branches)];
+        let wanted = [...new Set(asked)];
         while (wanted.length > 0) {
           const fetched = await fetch(wanted.map((branch) => `+refs/heads/${branch}:refs/heads/${branch}`));
           if (fetched.ok) break;
