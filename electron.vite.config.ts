@@ -15,7 +15,7 @@ export default defineConfig({
         input: {
           index: fromRoot('main/index.ts'),
           // The agent ships beside main: as the Electron utility process and as the headless `berth-agent` bin.
-          'berth-agent': fromRoot('agent-core/cli/berth-agent.ts'),
+          'berth-agent': fromRoot('agent-core/cli/berth-agent-entry.ts'),
           'agent-utility': fromRoot('agent-core/utility-entry.ts'),
         },
         output: { entryFileNames: '[name].js' },
