@@ -36,7 +36,7 @@ function deploy(plane: FixtureControlPlane, slot: unknown): string {
 async function freePorts(count: number): Promise<number[]> {
   const ports: number[] = [];
   while (ports.length < count) {
-    const port = await findFreePort({ range: [46000, 46999] });
+    const port = await findFreePort({ range: [52000, 52999] });
     if (!ports.includes(port)) ports.push(port);
   }
   return ports;
