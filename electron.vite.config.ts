@@ -9,7 +9,8 @@ export default defineConfig({
   main: {
     build: {
       outDir: fromRoot('out/main'),
-      // Every package in `dependencies` (native modules included) stays external and is loaded from node_modules.
+      // Every package in `dependencies` (native modules included) stays external and is loaded from
+      // node_modules, but zod: bundled, only what Berth uses of it loads (about 3 MB less in the agent).
       externalizeDeps: { exclude: ['zod'] },
       rolldownOptions: {
         input: {
