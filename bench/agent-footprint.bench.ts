@@ -33,10 +33,12 @@ function deploy(plane: FixtureControlPlane, slot: unknown): string {
   return plane.command('slot.deploy', { slot, source: { kind: 'git', branch: 'main' } });
 }
 
+// Below Linux's ephemeral ports (32768–60999): during the burst the agent's health checks and git
+// open many loopback connections, and one of them could take a public port picked in that range.
 async function freePorts(count: number): Promise<number[]> {
   const ports: number[] = [];
   while (ports.length < count) {
-    const port = await findFreePort({ range: [52000, 52999] });
+    const port = await findFreePort({ range: [31000, 31999] });
     if (!ports.includes(port)) ports.push(port);
   }
   return ports;
