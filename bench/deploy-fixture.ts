@@ -22,7 +22,7 @@ export function median(values: number[]): number {
 }
 
 /** Runs `bench` with the sample app committed in `repo` and an agent connected to `plane`. */
-export async function withDeployBench(prefix: string, bench: (context: { plane: FixtureControlPlane; repo: string }) => Promise<void>): Promise<void> {
+export async function withDeployBench(prefix: string, bench: (context: { plane: FixtureControlPlane; repo: string; agent: HeadlessAgent }) => Promise<void>): Promise<void> {
   const temp = mkdtempSync(join(tmpdir(), prefix));
   const repo = join(temp, 'app');
   cpSync(SAMPLE_APP, repo, { recursive: true });
@@ -34,7 +34,7 @@ export async function withDeployBench(prefix: string, bench: (context: { plane: 
   try {
     agent = launchHeadlessAgent(['run', '--storage', join(temp, 'storage'), '--server', plane.url, '--name', 'bench'], { env: { BERTH_API_KEY: 'bench-key' }, keyringDir: join(temp, 'keyring') });
     await plane.waitForSession(0, 60_000);
-    await bench({ plane, repo });
+    await bench({ plane, repo, agent });
   } finally {
     await agent?.stop();
     await plane.stop();

@@ -7,9 +7,13 @@ import { fileURLToPath } from 'node:url';
 // into out/main/chunks/, so a module that looked for the window from its own file missed it.
 let entryDirectory: string | null = null;
 
-/** Each entry file calls this first with its own `import.meta.url`, so the built window is found from it. */
+/**
+ * Each entry file calls this first with its own `import.meta.url`, so the built window is found from
+ * it. The first call wins: the built bin's entry (cli/berth-agent-entry.ts) loads the CLI, which
+ * calls it too from where the bundler put it.
+ */
 export function setEntryFile(entryUrl: string): void {
-  entryDirectory = dirname(fileURLToPath(entryUrl));
+  entryDirectory ??= dirname(fileURLToPath(entryUrl));
 }
 
 /**

@@ -1,8 +1,9 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { Repository } from '../protocol';
+import { joinBranchFetch } from './fetch-coalescing';
 import { createGitClient, type GitClient } from './git-client';
 import { missingRemoteBranch } from './git-errors';
 
@@ -52,7 +53,9 @@ export function repositoryStorePath(root: string, url: string): string {
 /** Opens (creating on first use) the store for `repository` below `root`. */
 export async function openRepositoryStore(root: string, repository: Repository, signal?: AbortSignal): Promise<RepositoryStore> {
   const path = repositoryStorePath(root, repository.url);
-  const id = await withLock(path, () => ensureStore(root, path, repository, signal));
+  // A store that exists is only read, so it needs no turn: waiting behind a running fetch would hold up
+  // this deployment's working copy, which is made ready while the fetch runs.
+  const id = existingStoreId(path) ?? (await withLock(path, () => ensureStore(root, path, repository, signal)));
   const git = createGitClient(path, repository, signal, path);
   const fetch = (refspecs: string[]) =>
     git.attempt(['fetch', '--no-tags', '--no-recurse-submodules', '--no-write-fetch-head', '--quiet', repository.url, ...refspecs]);
@@ -61,10 +64,10 @@ export async function openRepositoryStore(root: string, repository: Repository, 
     path,
     id,
     fetchBranches: (branches) =>
-      withLock(path, async () => {
+      joinBranchFetch(`${path}\0${repository.token ?? ''}`, branches, signal, (task) => withLock(path, task), async (asked) => {
         await writeConfig(path);
         const missing: string[] = [];
-        let wanted = [...new Set(branches)];
+        let wanted = [...new Set(asked)];
         while (wanted.length > 0) {
           const fetched = await fetch(wanted.map((branch) => `+refs/heads/${branch}:refs/heads/${branch}`));
           if (fetched.ok) break;
@@ -91,9 +94,21 @@ export async function openRepositoryStore(root: string, repository: Repository, 
   };
 }
 
+/** The id of a store that is complete (its id file is written last, a whole UUID), or null. */
+function existingStoreId(path: string): string | null {
+  if (!existsSync(join(path, 'objects'))) return null;
+  try {
+    const id = readFileSync(join(path, STORE_ID_FILE), 'utf8').trim();
+    return /^[0-9a-f-]{36}$/.test(id) ? id : null;
+  } catch {
+    return null;
+  }
+}
+
 async function ensureStore(root: string, path: string, repository: Repository, signal?: AbortSignal): Promise<string> {
   const idFile = join(path, STORE_ID_FILE);
-  if (existsSync(join(path, 'objects')) && existsSync(idFile)) return (await readFile(idFile, 'utf8')).trim();
+  const existing = existingStoreId(path);
+  if (existing !== null) return existing;
   await mkdir(root, { recursive: true });
   await createGitClient(root, repository, signal).run(['init', '--bare', '--quiet', path], 'init');
   await writeConfig(path);

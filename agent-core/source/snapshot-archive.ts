@@ -4,7 +4,7 @@ import path from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
-import { Header, Pax, type HeaderData } from 'tar';
+import type { HeaderData } from 'tar';
 import { BerthError } from '../protocol';
 import { readFileChunks, TreeHasher } from './snapshot-hash';
 import type { SnapshotTree, TreeEntry } from './snapshot-tree';
@@ -29,12 +29,14 @@ export function artifactPath(storagePath: string, contentHash: string): string {
  * to `archivePath`, and returns the content hash of exactly the bytes it archived.
  */
 export async function writeArchive(tree: SnapshotTree, archivePath: string, signal?: AbortSignal): Promise<string> {
+  // Loaded on first use: only directory deployments archive, and an idle agent need not hold tar.
+  const tar = await import('tar');
   const hasher = new TreeHasher();
   async function* blocks(): AsyncGenerator<Buffer> {
     const batch = new Batch();
     for (const entry of tree.entries) {
       signal?.throwIfAborted();
-      batch.add(headerBlocks(entry));
+      batch.add(headerBlocks(tar, entry));
       let digest: string | null = null;
       if (entry.type === 'file') {
         const hash = createHash('sha256');
@@ -57,7 +59,7 @@ export async function writeArchive(tree: SnapshotTree, archivePath: string, sign
 }
 
 /** The tar header of one entry, preceded by a pax header when its path or target does not fit ustar. */
-function headerBlocks(entry: TreeEntry): Buffer {
+function headerBlocks({ Header, Pax }: typeof import('tar'), entry: TreeEntry): Buffer {
   const data: HeaderData = {
     path: entry.type === 'directory' ? `${entry.path}/` : entry.path,
     mode: entry.mode,

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { mkdir, realpath, rm } from 'node:fs/promises';
 import path from 'node:path';
-import { extract, type ReadEntry } from 'tar';
+import type { ReadEntry } from 'tar';
 import { BerthError } from '../protocol';
 import { ExtractionGuard } from './extract-guard';
 import { isStrictlyWithin, isWithin } from './path-containment';
@@ -32,6 +32,8 @@ export async function extractSnapshot(request: ExtractRequest): Promise<{ fileCo
   const target = await wipeableTarget(request.target, request.storagePath);
   await emptyFolder(target);
 
+  // Loaded on first use: only directory deployments extract, and an idle agent need not hold tar.
+  const { extract } = await import('tar');
   const guard = new ExtractionGuard();
   let fileCount = 0;
   try {

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { Pool } from 'undici';
+import { Pool } from './undici-pool';
 import { BerthError, type Color } from '../protocol';
 import type { ForwardingOptions } from './forwarding-headers';
 import { forwardRequest, type Upstream } from './forward-request';
