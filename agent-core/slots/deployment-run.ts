@@ -113,8 +113,10 @@ export class DeploymentRun {
       const workdir = workingCopyPath(slot.storagePath, spec, copy);
       const commands = this.commandPlan(workdir, port, copy);
       this.move('preparing', { port, color: copy === 'single' ? null : copy, error: null });
-      if (slot.instances.get(copy)) {
-        this.progress('stop', copy === 'single' ? 'stopping the running version to replace it' : `stopping the ${copy} preview to reuse its working copy`);
+      const occupant = slot.instances.get(copy);
+      if (occupant) {
+        const what = copy === 'single' ? 'the running version' : `the ${occupant === slot.instances.warm ? 'warm' : 'preview'} ${copy} instance`;
+        this.progress('stop', `stopping ${what} to reuse its working copy`);
         await slot.stopCopy(copy);
       }
       // 2. The code: checkout, batch merge or snapshot.
