@@ -1,9 +1,8 @@
 import { BerthError, type Repository } from '../protocol';
 
-/** What one git call runs with: its environment, the guarded keys simple-git may pass, the spellings to redact. */
+/** What one git call runs with: its whole environment and the spellings to redact. */
 export interface GitCallEnvironment {
   env: Record<string, string>;
-  allowEnvironment: string[];
   secrets: string[];
 }
 
@@ -108,8 +107,7 @@ export function gitCallEnvironment(
     env[`GIT_CONFIG_VALUE_${index}`] = value;
   });
 
-  const allowEnvironment = Object.keys(env).filter((key) => key.toUpperCase().startsWith('GIT_'));
-  return { env, allowEnvironment, secrets };
+  return { env, secrets };
 }
 
 /** The token's Basic credentials for an https remote, or null when the remote does not take a token. */

@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
-import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { Repository } from '../protocol';
 import { joinBranchFetch } from './fetch-coalescing';
@@ -65,7 +65,7 @@ export async function openRepositoryStore(root: string, repository: Repository, 
     id,
     fetchBranches: (branches) =>
       joinBranchFetch(`${path}\0${repository.token ?? ''}`, branches, signal, (task) => withLock(path, task), async (asked) => {
-        await writeConfig(path);
+        writeConfig(path);
         const missing: string[] = [];
         let wanted = [...new Set(asked)];
         while (wanted.length > 0) {
@@ -87,7 +87,7 @@ export async function openRepositoryStore(root: string, repository: Repository, 
       withLock(path, async () => {
         const known = await resolveIn(git, commit);
         if (known !== null) return known;
-        await writeConfig(path);
+        writeConfig(path);
         await fetch([commit]);
         return resolveIn(git, commit);
       }),
@@ -111,17 +111,18 @@ async function ensureStore(root: string, path: string, repository: Repository, s
   if (existing !== null) return existing;
   await mkdir(root, { recursive: true });
   await createGitClient(root, repository, signal).run(['init', '--bare', '--quiet', path], 'init');
-  await writeConfig(path);
+  writeConfig(path);
   const id = randomUUID();
   await writeFile(idFile, `${id}\n`, { mode: 0o600 });
   return id;
 }
 
-async function writeConfig(path: string): Promise<void> {
+// Written at once (a few bytes), so that the fetch that follows starts before the working copy's own git calls.
+function writeConfig(path: string): void {
   const file = join(path, 'config');
   const temporary = `${file}.berth-${process.pid}`;
-  await writeFile(temporary, CONFIG, { mode: 0o600 });
-  await rename(temporary, file);
+  writeFileSync(temporary, CONFIG, { mode: 0o600 });
+  renameSync(temporary, file);
 }
 
 async function resolveIn(git: GitClient, rev: string): Promise<string | null> {

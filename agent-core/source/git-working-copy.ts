@@ -43,7 +43,10 @@ export async function openWorkingCopy(request: {
   if (problem !== null) throw new BerthError('INVALID_PAYLOAD', `the repository URL ${problem}`);
   const [store] = await Promise.all([openRepositoryStore(request.storeRoot, repository, signal), mkdir(workdir, { recursive: true })]);
   // Both settle before a failure is thrown, so that no git call is still writing in the working copy after.
-  const [fetching, preparing] = await Promise.allSettled([store.fetchBranches(request.branches), prepareWorkingCopy(workdir, repository, store, signal)]);
+  // The fetch is the longer of the two: the working copy's git calls start after it is spawned (next turn of the loop).
+  const fetch = store.fetchBranches(request.branches);
+  const prepare = new Promise<void>((resolve) => setImmediate(resolve)).then(() => prepareWorkingCopy(workdir, repository, store, signal));
+  const [fetching, preparing] = await Promise.allSettled([fetch, prepare]);
   if (fetching.status === 'rejected') throw fetching.reason;
   if (preparing.status === 'rejected') throw preparing.reason;
   const [fetched, copy] = [fetching.value, preparing.value];
@@ -80,9 +83,15 @@ async function prepareWorkingCopy(workdir: string, repository: Repository, store
  * Returns the commit and its subject, read while the tree is cleaned.
  */
 export async function checkoutCommit(copy: WorkingCopy, branch: string, commit: string): Promise<{ commit: string; subject: string }> {
-  await copy.git.run(['checkout', '--quiet', '--force', '-B', branch, commit, '--'], 'checkout');
-  const [, head] = await Promise.all([copy.git.run(['clean', '--force', '-d', '--quiet'], 'clean'), headCommit(copy, commit)]);
-  return head;
+  // The subject is read from the commit itself, not from HEAD, so it needs no turn after checkout.
+  // Both settle before a failure is thrown, so that no git call is still writing in the working copy after.
+  const [checkout, head] = await Promise.allSettled([
+    copy.git.run(['checkout', '--quiet', '--force', '-B', branch, commit, '--'], 'checkout').then(() => copy.git.run(['clean', '--force', '-d', '--quiet'], 'clean')),
+    headCommit(copy, commit),
+  ]);
+  if (checkout.status === 'rejected') throw checkout.reason;
+  if (head.status === 'rejected') throw head.reason;
+  return head.value;
 }
 
 export async function headCommit(copy: WorkingCopy, rev = 'HEAD'): Promise<{ commit: string; subject: string }> {
