@@ -3,8 +3,9 @@
 // commit pushed before each run (git source, health check every 200 ms). Median of 10 after a
 // warm-up of both colors. The rows add up to the total; "agent's own" is what is left after git
 // and the app's own start (its spawn and the wait until it answers), the figure Berth can shrink.
-import { spawn } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { connect } from 'node:net';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -69,6 +70,44 @@ async function appAlone(port: number, cwd: string): Promise<number> {
   }
 }
 
+/**
+ * The anchor of the git row: plain git doing the same job by hand, one process after another (fetch of
+ * one new commit from a file:// origin into a bare store, checkout and clean of a working copy that
+ * borrows the store's objects), timed from this process. Median of `runs`.
+ */
+function plainGit(repo: string, url: string, runs: number): { median: number; versionSpawn: number } {
+  const temp = mkdtempSync(join(tmpdir(), 'berth-bench-git-anchor-'));
+  const store = join(temp, 'store.git');
+  const copy = join(temp, 'copy');
+  const run = (cwd: string, args: string[], env: NodeJS.ProcessEnv = {}): number => {
+    const started = performance.now();
+    const result = spawnSync('git', ['-c', 'gc.auto=0', '-c', 'maintenance.auto=false', ...args], { cwd, env: { ...process.env, ...env }, encoding: 'utf8' });
+    if (result.status !== 0) throw new Error(`git ${args.join(' ')} failed: ${result.stderr}`);
+    return performance.now() - started;
+  };
+  try {
+    run(temp, ['init', '--quiet', '--bare', store]);
+    run(temp, ['init', '--quiet', copy]);
+    writeFileSync(join(copy, '.git', 'objects', 'info', 'alternates'), `${join(store, 'objects')}\n`);
+    const times: number[] = [];
+    for (let index = 0; index <= runs; index++) {
+      writeFileSync(join(repo, 'VERSION'), `anchor-${index}\n`);
+      benchGit(repo, ['commit', '--quiet', '--allow-empty', '-am', `anchor-${index}`]);
+      const commit = spawnSync('git', ['rev-parse', 'HEAD'], { cwd: repo, encoding: 'utf8' }).stdout.trim();
+      const fetch = run(store, ['fetch', '--no-tags', '--no-write-fetch-head', '--quiet', url, '+refs/heads/main:refs/heads/main'], { GIT_DIR: store });
+      const checkout = run(copy, ['checkout', '--quiet', '--force', '-B', 'main', commit, '--']);
+      const clean = run(copy, ['clean', '--force', '-d', '--quiet']);
+      // The first run fetches the whole history; it is the warm-up.
+      if (index > 0) times.push(fetch + checkout + clean);
+    }
+    const versions: number[] = [];
+    for (let index = 0; index < 5; index++) versions.push(run(temp, ['--version']));
+    return { median: median(times), versionSpawn: median(versions) };
+  } finally {
+    rmSync(temp, { recursive: true, force: true });
+  }
+}
+
 await withDeployBench('berth-bench-steps-', async ({ plane, repo }) => {
   const publicPort = await findFreePort({ range: [46000, 46999] });
   const slot = {
@@ -101,6 +140,8 @@ await withDeployBench('berth-bench-steps-', async ({ plane, repo }) => {
   console.log(row('command → result (total)                  target ≤ 250', (t) => t.total));
   console.log(row('  command → source step (stored, queued)', (t) => t.admission));
   console.log(row('  source: git (fetch, checkout)          target ≤ 60', (t) => t.git));
+  const anchor = plainGit(repo, slot.repository.url, 5);
+  console.log(`${'    anchor: plain git by hand (fetch, checkout, clean)'.padEnd(52)} median ${anchor.median.toFixed(0).padStart(5)} ms   (git --version: ${anchor.versionSpawn.toFixed(0)} ms)`);
   console.log(row('  source: the rest', (t) => t.source));
   console.log(row('  initial commands', (t) => t.initial));
   console.log(row('  startup (spawning the service)', (t) => t.startup));
