@@ -1,8 +1,9 @@
 import { BerthError, type Repository } from '../protocol';
 
-/** What one git call runs with: its whole environment and the spellings to redact. */
+/** What one git call runs with: its environment, the guarded keys simple-git may pass, the spellings to redact. */
 export interface GitCallEnvironment {
   env: Record<string, string>;
+  allowEnvironment: string[];
   secrets: string[];
 }
 
@@ -107,7 +108,8 @@ export function gitCallEnvironment(
     env[`GIT_CONFIG_VALUE_${index}`] = value;
   });
 
-  return { env, secrets };
+  const allowEnvironment = Object.keys(env).filter((key) => key.toUpperCase().startsWith('GIT_'));
+  return { env, allowEnvironment, secrets };
 }
 
 /** The token's Basic credentials for an https remote, or null when the remote does not take a token. */

@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { simpleGit, type SimpleGit } from 'simple-git';
 import type { Repository } from '../protocol';
 import { gitCallEnvironment } from './git-auth';
 import { gitFailure } from './git-errors';
@@ -19,17 +19,38 @@ export interface GitClient {
 }
 
 /**
- * `gitDir` names a bare repository explicitly (GIT_DIR), as safe.bareRepository=explicit requires.
- *
- * git is started directly rather than through simple-git: simple-git waits 50 ms after every call
- * that printed nothing (`checkout --quiet`, `clean --quiet`, `fetch --quiet`), three of them on a
- * redeploy's path. Its guards are not needed here: every argument is Berth's own (branch names and
- * commit ids are checked in git-names.ts, the URL in git-auth.ts), and the environment is built
- * whole by gitCallEnvironment, which drops every ambient GIT_* variable.
+ * `workdir` must exist: simple-git checks it once, here. `gitDir` names a bare repository
+ * explicitly (GIT_DIR), as safe.bareRepository=explicit requires; simple-git refuses `--git-dir`.
  */
 export function createGitClient(workdir: string, repository: Repository, signal?: AbortSignal, gitDir?: string): GitClient {
   const call = gitCallEnvironment(repository, process.env, isolationConfig());
-  if (gitDir !== undefined) call.env.GIT_DIR = gitDir;
+  if (gitDir !== undefined) {
+    call.env.GIT_DIR = gitDir;
+    call.allowEnvironment.push('GIT_DIR');
+  }
+  const git: SimpleGit = simpleGit({
+    baseDir: workdir,
+    abort: signal,
+    // simple-git resolves a call that exits non-zero without writing to stderr (`rev-parse --quiet`).
+    errors: (error, result) => {
+      if (error !== undefined || result.exitCode === 0) return error;
+      const stderr = Buffer.concat(result.stdErr);
+      return stderr.length > 0 ? stderr : new Error(`git exited with code ${result.exitCode}`);
+    },
+    allowEnvironment: call.allowEnvironment,
+    unsafe: {
+      // The token travels as GIT_CONFIG_* entries, and the credential helpers are switched off.
+      allowUnsafeConfigEnvCount: true,
+      allowUnsafeCredentialHelper: true,
+      allowUnsafeSshCommand: true,
+      // The isolation config (git-isolation.ts) sets these keys to switch the programs off, never on.
+      allowUnsafeHooksPath: true,
+      allowUnsafeFsMonitor: true,
+      allowUnsafeAskPass: true,
+      allowUnsafePager: true,
+      allowUnsafeProtocolOverride: true,
+    },
+  }).env(call.env);
 
   const failure = (error: unknown, operation: string): Error =>
     gitFailure(error, {
@@ -45,14 +66,14 @@ export function createGitClient(workdir: string, repository: Repository, signal?
     workdir,
     async run(args, operation) {
       try {
-        return await runGit(args, workdir, call.env, signal);
+        return await git.raw(args);
       } catch (error) {
         throw failure(error, operation);
       }
     },
     async attempt(args) {
       try {
-        return { ok: true, output: await runGit(args, workdir, call.env, signal) };
+        return { ok: true, output: await git.raw(args) };
       } catch (error) {
         if (signal?.aborted) throw failure(error, args[0]);
         return { ok: false, message: redactText(error instanceof Error ? error.message : String(error), call.secrets) };
@@ -60,25 +81,4 @@ export function createGitClient(workdir: string, repository: Repository, signal?
     },
     failure: (message, operation) => failure(new Error(message), operation),
   };
-}
-
-/**
- * git's standard output; a non-zero exit rejects with what git printed (output, then errors) or, when it
- * printed nothing (`rev-parse --quiet`), its exit code. Cancelling kills git.
- */
-function runGit(args: string[], cwd: string, env: Record<string, string>, signal?: AbortSignal): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('git', args, { cwd, env, signal, stdio: ['ignore', 'pipe', 'pipe'], windowsHide: true });
-    const stdout: Buffer[] = [];
-    const stderr: Buffer[] = [];
-    child.stdout.on('data', (chunk: Buffer) => stdout.push(chunk));
-    child.stderr.on('data', (chunk: Buffer) => stderr.push(chunk));
-    child.once('error', reject);
-    child.once('close', (code, killedBy) => {
-      const output = Buffer.concat(stdout).toString('utf8');
-      if (code === 0) return resolve(output);
-      const printed = `${output}${Buffer.concat(stderr).toString('utf8')}`;
-      reject(new Error(printed.length > 0 ? printed : `git exited with ${code === null ? `signal ${killedBy}` : `code ${code}`}`));
-    });
-  });
 }

@@ -58,7 +58,8 @@ export async function openRepositoryStore(root: string, repository: Repository, 
   const id = existingStoreId(path) ?? (await withLock(path, () => ensureStore(root, path, repository, signal)));
   const git = createGitClient(path, repository, signal, path);
   const fetch = (refspecs: string[]) =>
-    git.attempt(['fetch', '--no-tags', '--no-recurse-submodules', '--no-write-fetch-head', '--quiet', repository.url, ...refspecs]);
+    // --verbose: git always prints a line (even "up to date"), and simple-git resolves a call that printed nothing only 50 ms after it ended.
+    git.attempt(['fetch', '--no-tags', '--no-recurse-submodules', '--no-write-fetch-head', '--verbose', repository.url, ...refspecs]);
 
   return {
     path,

@@ -84,9 +84,11 @@ async function prepareWorkingCopy(workdir: string, repository: Repository, store
  */
 export async function checkoutCommit(copy: WorkingCopy, branch: string, commit: string): Promise<{ commit: string; subject: string }> {
   // The subject is read from the commit itself, not from HEAD, so it needs no turn after checkout.
+  // checkout is not --quiet: it always says which branch it reset, and simple-git resolves a call that
+  // printed nothing only 50 ms after it ended (clean cannot be made to speak when there is nothing to remove).
   // Both settle before a failure is thrown, so that no git call is still writing in the working copy after.
   const [checkout, head] = await Promise.allSettled([
-    copy.git.run(['checkout', '--quiet', '--force', '-B', branch, commit, '--'], 'checkout').then(() => copy.git.run(['clean', '--force', '-d', '--quiet'], 'clean')),
+    copy.git.run(['checkout', '--force', '-B', branch, commit, '--'], 'checkout').then(() => copy.git.run(['clean', '--force', '-d', '--quiet'], 'clean')),
     headCommit(copy, commit),
   ]);
   if (checkout.status === 'rejected') throw checkout.reason;
