@@ -55,7 +55,10 @@ export interface DeploymentSlot {
   instances: SlotInstances;
   colorPortRange(): [number, number];
   publicHost(): string;
-  /** The slot shows a deployment under way. */
+  /**
+   * The slot shows a deployment under way, and the guard of its last swap ends: swapping back
+   * while this deployment picks its color could hand it the live one.
+   */
   deploying(): void;
   /** Stops both colors and closes the proxy: the slot leaves blue-green. */
   leaveBlueGreen(): Promise<void>;

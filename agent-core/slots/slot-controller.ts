@@ -81,7 +81,7 @@ export class SlotController {
       instances: this.instances,
       colorPortRange: () => context.colorPortRange(),
       publicHost: () => context.publicHost(),
-      deploying: () => this.setStatus('deploying', { error: null }),
+      deploying: () => (this.swap.stopWatching(), this.setStatus('deploying', { error: null })),
       stopCopy: (copy) => this.stopInstance(copy),
       leaveBlueGreen: () => this.leaveBlueGreen(),
       arrived: (instance, deployment, promote) => (promote ? this.goLive(instance, deployment) : this.keepPreview(deployment)),
