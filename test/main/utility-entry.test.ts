@@ -1,6 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+// GLib registers keytar's Secret Service types once per process, so this thread must load keytar
+// before the first test's worker thread does; later loads then reuse them. (Electron runs the agent
+// in a process of its own, where the two never share one.)
+import 'keytar';
 import { KeychainSecretStore } from '../../agent-core/secrets';
 import { runAgentProcess } from '../../agent-core/utility-process';
 import { httpRequest } from '../fixtures/http-request';
