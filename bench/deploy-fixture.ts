@@ -21,6 +21,12 @@ export function median(values: number[]): number {
   return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
 }
 
+/** One printed row of a deploy bench: a label padded to `width`, then the median, min and max in ms. */
+export function timingRow(label: string, values: number[], width: number): string {
+  const ms = (value: number): string => value.toFixed(0).padStart(5);
+  return `${label.padEnd(width)} median ${ms(median(values))} ms   min ${ms(Math.min(...values))}   max ${ms(Math.max(...values))}`;
+}
+
 /** Runs `bench` with the sample app committed in `repo` and an agent connected to `plane`. */
 export async function withDeployBench(prefix: string, bench: (context: { plane: FixtureControlPlane; repo: string; agent: HeadlessAgent }) => Promise<void>): Promise<void> {
   const temp = mkdtempSync(join(tmpdir(), prefix));

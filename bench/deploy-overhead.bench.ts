@@ -3,7 +3,7 @@
 // `startup` step to the `ready` step). Median of 20 deployments of a trivial app, after one warm-up.
 import { pathToFileURL } from 'node:url';
 import type { FixtureControlPlane } from '../test/fixtures/control-plane';
-import { median, withDeployBench } from './deploy-fixture';
+import { timingRow, withDeployBench } from './deploy-fixture';
 
 const RUNS = 20;
 
@@ -62,10 +62,7 @@ await withDeployBench('berth-bench-deploy-', async ({ plane, repo }) => {
   await deployOnce(plane, slot);
   const timings: Timing[] = [];
   for (let run = 0; run < RUNS; run++) timings.push(await deployOnce(plane, slot));
-  const row = (label: string, pick: (timing: Timing) => number): string => {
-    const values = timings.map(pick);
-    return `${label.padEnd(44)} median ${median(values).toFixed(0).padStart(5)} ms   min ${Math.min(...values).toFixed(0).padStart(5)}   max ${Math.max(...values).toFixed(0).padStart(5)}`;
-  };
+  const row = (label: string, pick: (timing: Timing) => number): string => timingRow(label, timings.map(pick), 44);
   console.log(`slot.deploy of a trivial app (single mode, git source, health check), ${RUNS} runs after a warm-up:`);
   console.log(row('command → result (total)', (timing) => timing.total));
   console.log(row("template's commands and health check", (timing) => timing.template));

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { findFreePort } from '../agent-core/traffic';
 import type { FixtureControlPlane } from '../test/fixtures/control-plane';
-import { benchGit, median, withDeployBench } from './deploy-fixture';
+import { benchGit, median, timingRow, withDeployBench } from './deploy-fixture';
 
 const RUNS = 10;
 const STEPS = ['source', 'fetch', 'checkout', 'initial', 'startup', 'health', 'swap', 'ready'] as const;
@@ -132,10 +132,7 @@ await withDeployBench('berth-bench-steps-', async ({ plane, repo }) => {
   const alone = [];
   for (let run = 0; run < 5; run++) alone.push(await appAlone(await findFreePort({ range: [47000, 47999] }), repo));
 
-  const row = (label: string, pick: (timing: Timing) => number): string => {
-    const values = timings.map(pick);
-    return `${label.padEnd(52)} median ${median(values).toFixed(0).padStart(5)} ms   min ${Math.min(...values).toFixed(0).padStart(5)}   max ${Math.max(...values).toFixed(0).padStart(5)}`;
-  };
+  const row = (label: string, pick: (timing: Timing) => number): string => timingRow(label, timings.map(pick), 52);
   console.log(`blue-green redeploy of the sample app (git source, new commit each run, health check every 200 ms), median of ${RUNS}:`);
   console.log(row('command → result (total)                  target ≤ 250', (t) => t.total));
   console.log(row('  command → source step (stored, queued)', (t) => t.admission));
@@ -165,13 +162,8 @@ await withDeployBench('berth-bench-steps-', async ({ plane, repo }) => {
   await redeploy();
   await redeploy();
   const cold: number[] = [];
-  for (let run = 0; run < 5; run++) {
-    cold.push(await rollbackOnce());
-    // The color rolled away from drains and stops before the next rollback needs it.
-    await new Promise((resolve) => setTimeout(resolve, 300));
-  }
-  const line = (label: string, values: number[]): string =>
-    `${label.padEnd(52)} median ${median(values).toFixed(0).padStart(5)} ms   min ${Math.min(...values).toFixed(0).padStart(5)}   max ${Math.max(...values).toFixed(0).padStart(5)}`;
-  console.log(line('rollback to the warm color, command → result  target ≤ 50', warm));
-  console.log(line('  anchor: rollback with keepWarmMs 0 (starts the old color)', cold));
+  // Each cold rollback waits for the color it needs to finish draining, as any deployment does.
+  for (let run = 0; run < 5; run++) cold.push(await rollbackOnce());
+  console.log(timingRow('rollback to the warm color, command → result  target ≤ 50', warm, 52));
+  console.log(timingRow('  anchor: rollback with keepWarmMs 0 (starts the old color)', cold, 52));
 });

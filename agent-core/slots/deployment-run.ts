@@ -118,7 +118,7 @@ export class DeploymentRun {
       this.move('preparing', { port, color: copy === 'single' ? null : copy, error: null });
       const occupant = slot.instances.get(copy);
       if (occupant) {
-        const what = copy === 'single' ? 'the running version' : `the ${occupant === slot.instances.warm ? 'warm' : 'preview'} ${copy} instance`;
+        const what = copy === 'single' ? 'the running version' : `the ${slot.instances.roleOf(occupant)} ${copy} instance`;
         this.progress('stop', `stopping ${what} to reuse its working copy`);
         await slot.stopCopy(copy);
       }

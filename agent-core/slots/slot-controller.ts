@@ -248,7 +248,7 @@ export class SlotController {
     if (this.instances.live?.deploymentId === deploymentId) return deployment;
     const running = this.instances.withDeployment(deploymentId);
     if (running) {
-      const message = `switching traffic to the ${running === this.instances.warm ? 'warm' : 'preview'} ${running.copy} instance`;
+      const message = `switching traffic to the ${this.instances.roleOf(running)} ${running.copy} instance`;
       this.records.progress({ slotId: this.spec.id, deploymentId, commandId: job.commandId, step: 'swap', message }, job.progress);
       return this.goLive(running, deployment);
     }

@@ -53,6 +53,12 @@ export class SlotInstances {
     return instance;
   }
 
+  /** What `instance` is to the slot now: the live one, the warm one, or a preview. */
+  roleOf(instance: Instance): 'live' | 'warm' | 'preview' {
+    if (instance === this.liveInstance) return 'live';
+    return instance === this.warmInstance ? 'warm' : 'preview';
+  }
+
   withDeployment(deploymentId: string): Instance | undefined {
     return [...this.byCopy.values()].find((instance) => instance.deploymentId === deploymentId);
   }
@@ -70,7 +76,7 @@ export class SlotInstances {
   }
 
   previewIds(): string[] {
-    return [...this.byCopy.values()].filter((instance) => instance !== this.liveInstance && instance !== this.warmInstance).map((instance) => instance.deploymentId);
+    return [...this.byCopy.values()].filter((instance) => this.roleOf(instance) === 'preview').map((instance) => instance.deploymentId);
   }
 
   /** The color a new deployment goes to: the one not live, else the one production did not use. */

@@ -98,10 +98,10 @@ export class SlotSwap {
     const what = `draining the old instance of deployment ${previous.deploymentId}`;
     if (warmMs === 0) {
       const stop = (): Promise<void> => this.slot.retire(previous);
-      this.slot.guard(what, () => (target ? traffic.drainThenStop(target, drainMs, stop) : stop()));
+      this.slot.guard(what, () => (target ? traffic.drain(target, drainMs, stop) : stop()));
       return;
     }
-    if (target) this.slot.guard(what, () => traffic.drainThenStop(target, drainMs, async () => undefined));
+    if (target) this.slot.guard(what, () => traffic.drain(target, drainMs));
     this.clearWarmTimer();
     this.warmUntil = Date.now() + warmMs;
     this.warmTimer = setTimeout(() => this.slot.guard(`stopping the warm instance of deployment ${previous.deploymentId}`, () => this.expire(previous)), warmMs);

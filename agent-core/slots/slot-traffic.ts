@@ -54,11 +54,14 @@ export class SlotTraffic {
     return this.proxy?.setTarget(null, reason) ?? null;
   }
 
-  /** Drains `target` up to drainMs, then runs `stop`; a deployment needing this color waits for it. */
-  drainThenStop(target: Target, drainMs: number, stop: () => Promise<void>): Promise<void> {
+  /**
+   * Drains `target` up to drainMs, then runs `after` (the old instance's stop, unless it stays
+   * warm); a deployment needing this color waits for both.
+   */
+  drain(target: Target, drainMs: number, after: () => Promise<void> = async () => undefined): Promise<void> {
     const drain = target
       .drain(drainMs)
-      .then(stop)
+      .then(after)
       .finally(() => {
         if (this.drains.get(target.color) === drain) this.drains.delete(target.color);
       });

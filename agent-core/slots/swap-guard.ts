@@ -47,25 +47,19 @@ const REPORT_EVERY_MS = 5_000;
 export class SwapGuard {
   private current: GuardState = 'watching';
   private readonly startedAt = Date.now();
-  private readonly timers: NodeJS.Timeout[] = [];
+  private windowTimer: NodeJS.Timeout | null = null;
+  private pollTimer: NodeJS.Timeout | null = null;
+  private checkTimer: NodeJS.Timeout | null = null;
   private failedChecks = 0;
   private reported: GuardCounts = { requests: 0, status5xx: 0 };
   private reportedAt = 0;
 
   constructor(private readonly options: SwapGuardOptions) {}
 
-  get state(): GuardState {
-    return this.current;
-  }
-
-  get deploymentId(): string {
-    return this.options.deploymentId;
-  }
-
   start(): void {
     const { limits } = this.options;
-    this.timers.push(setTimeout(() => this.end('passed'), limits.windowMs));
-    this.timers.push(setInterval(() => this.poll(), GUARD_POLL_MS));
+    this.windowTimer = setTimeout(() => this.end('passed'), limits.windowMs);
+    this.pollTimer = setInterval(() => this.poll(), GUARD_POLL_MS);
     this.scheduleCheck();
   }
 
@@ -108,8 +102,7 @@ export class SwapGuard {
   }
 
   private scheduleCheck(): void {
-    const timer = setTimeout(() => void this.check(), this.options.intervalMs);
-    this.timers.push(timer);
+    this.checkTimer = setTimeout(() => void this.check(), this.options.intervalMs);
   }
 
   private async check(): Promise<void> {
@@ -131,8 +124,7 @@ export class SwapGuard {
   private end(to: Exclude<GuardState, 'watching'>): boolean {
     if (!TRANSITIONS[this.current].includes(to)) return false;
     this.current = to;
-    for (const timer of this.timers) clearTimeout(timer);
-    this.timers.length = 0;
+    for (const timer of [this.windowTimer, this.pollTimer, this.checkTimer]) if (timer) clearTimeout(timer);
     if (to === 'passed') this.options.onPassed();
     return true;
   }
