@@ -11,12 +11,12 @@ import { SlotSpec } from '../../agent-core/protocol';
 const SECRET = 'ps-visible-s3cr3t-4471';
 const hasPython = executableFinder(process.env)(['python3', 'python']) !== null;
 
-/** Every process's command line on this machine, as any user can read it. */
-function everyCommandLine(): string[] {
-  const lines: string[] = [];
+/** Every process's command line on this machine (pid → line), as any user can read it. */
+function everyCommandLine(): Map<number, string> {
+  const lines = new Map<number, string>();
   for (const pid of readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
     try {
-      lines.push(readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' '));
+      lines.set(Number(pid), readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' '));
     } catch {
       // the process ended between the listing and the read
     }
@@ -47,14 +47,14 @@ describe.skipIf(process.platform !== 'linux')('secrets and process arguments', (
     expect(slot.runningPids.length).toBe(spec.template.startup.length);
 
     const scripts = join(agent.storagePath, 'tmp', 'scripts');
-    // Each service has run its interpreter (a child shows its parent's command line until its exec).
-    await waitFor(
-      () => slot.runningPids.every((pid) => readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(scripts)),
-      'every service to run from its script file',
-    );
-    const lines = everyCommandLine();
-    expect(lines.filter((line) => line.includes(scripts)).length).toBeGreaterThanOrEqual(spec.template.startup.length);
-    expect(lines.filter((line) => line.includes(SECRET))).toEqual([]);
+    // One listing of every process in which each service already runs its interpreter from its script
+    // file (a child shows its parent's command line until its exec); that listing must hold no secret.
+    let listing = new Map<number, string>();
+    await waitFor(() => {
+      listing = everyCommandLine();
+      return slot.runningPids.length === spec.template.startup.length && slot.runningPids.every((pid) => listing.get(pid)?.includes(scripts));
+    }, 'a process listing in which every service runs from its script file');
+    expect([...listing.values()].filter((line) => line.includes(SECRET))).toEqual([]);
 
     expect(statSync(scripts).mode & 0o777).toBe(0o700);
     for (const file of readdirSync(scripts)) expect(statSync(join(scripts, file)).mode & 0o777).toBe(0o600);
