@@ -44,7 +44,8 @@ describe.skipIf(process.platform !== 'linux')('secrets and process arguments', (
     ];
     const slot = await agent.runtime.slots.define(SlotSpec.parse(spec), 'local');
     await slot.deploy({ source: { kind: 'directory', path: app }, trigger: 'local' }, localJob('test', 'deploy'));
-    expect(slot.runningPids.length).toBe(spec.template.startup.length);
+    const services = spec.template.startup.length;
+    expect(slot.runningPids.length).toBe(services);
 
     const scripts = join(agent.storagePath, 'tmp', 'scripts');
     // One listing of every process in which each service already runs its interpreter from its script
@@ -52,7 +53,7 @@ describe.skipIf(process.platform !== 'linux')('secrets and process arguments', (
     let listing = new Map<number, string>();
     await waitFor(() => {
       listing = everyCommandLine();
-      return slot.runningPids.length === spec.template.startup.length && slot.runningPids.every((pid) => listing.get(pid)?.includes(scripts));
+      return slot.runningPids.length === services && slot.runningPids.every((pid) => listing.get(pid)?.includes(scripts));
     }, 'a process listing in which every service runs from its script file');
     expect([...listing.values()].filter((line) => line.includes(SECRET))).toEqual([]);
 
