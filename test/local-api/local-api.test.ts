@@ -3,9 +3,9 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { LocalApiClient, LocalApiError, type LogEvent, type ProgressEvent } from '../../agent-core/protocol/local-api';
 import { TRANSPORT_KINDS } from '../fixtures/local-api';
-import { useLocalApiHarness } from './local-api-fixtures';
 import { expectInSync, getVersion, localSlotDefinition, watchState } from '../fixtures/local-api-watch';
 import { waitFor } from '../fixtures/wait';
+import { useLocalApiHarness } from './local-api-fixtures';
 
 describe.each(TRANSPORT_KINDS)('local API over %s', (kind) => {
   const local = useLocalApiHarness(kind);

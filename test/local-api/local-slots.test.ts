@@ -1,12 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { LocalApiClient } from '../../agent-core/protocol/local-api';
 import { TRANSPORT_KINDS } from '../fixtures/local-api';
-import { useLocalApiHarness } from './local-api-fixtures';
 import { expectInSync, localSlotDefinition, watchState } from '../fixtures/local-api-watch';
 import { sampleSlotSpec } from '../fixtures/slot-spec';
 import { makeTempDir } from '../fixtures/temp-dir';
+import { useLocalApiHarness } from './local-api-fixtures';
 import { localJob } from '../../agent-core/slots';
 import { SlotSpec } from '../../agent-core/protocol';
 
