@@ -1,34 +1,15 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Deployment } from '../../agent-core/protocol';
-import type { AgentProcess } from '../fixtures/agent-process';
-import { gitSampleSlot, sampleAppOrigin, startConnectedAgent, stopAgent, withBuildStep } from '../fixtures/connected-agent';
-import { FixtureControlPlane } from '../fixtures/control-plane';
-import type { GitOrigin } from '../fixtures/git-origin';
-import { makeTempDir } from '../fixtures/temp-dir';
+import { gitSampleSlot, stopAgent, withBuildStep } from '../fixtures/connected-agent';
+import { usePlanePerTest } from '../fixtures/plane-setup';
 import { waitFor } from '../fixtures/wait';
 
 describe('command idempotency', () => {
-  let plane: FixtureControlPlane;
-  let storage: ReturnType<typeof makeTempDir>;
-  let origin: GitOrigin;
-  let agent: AgentProcess | null = null;
-
-  beforeEach(async () => {
-    plane = await FixtureControlPlane.start();
-    storage = makeTempDir('berth-idempotency-');
-    origin = sampleAppOrigin('v1');
-  });
-
-  afterEach(async () => {
-    if (agent) await stopAgent(agent);
-    agent = null;
-    await plane.stop();
-    origin.cleanup();
-    storage.cleanup();
-  });
+  const setup = usePlanePerTest('berth-idempotency-');
 
   it('never runs a command id twice: a repeat gets accepted or the stored result again, even after a restart', { timeout: 120_000 }, async () => {
-    agent = startConnectedAgent(plane, storage.path);
+    const { plane, origin } = setup;
+    const agent = setup.startAgent();
     await plane.waitForSession();
     const base = gitSampleSlot(origin, { id: 'slot_idem', name: 'qa-idem' });
     const slot = withBuildStep(base, 'setTimeout(() => {}, 1500);');
@@ -46,7 +27,7 @@ describe('command idempotency', () => {
 
     await stopAgent(agent);
     const before = plane.connections;
-    agent = startConnectedAgent(plane, storage.path);
+    setup.startAgent();
     await plane.waitForSession(before);
     plane.command('slot.deploy', payload, commandId);
     await waitFor(() => plane.messagesFor(commandId).filter((message) => message.type === 'result').length === 3, 'the stored result after a restart');

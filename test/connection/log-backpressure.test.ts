@@ -1,11 +1,8 @@
 import Database from 'better-sqlite3';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { AgentProcess } from '../fixtures/agent-process';
-import { gitSampleSlot, sampleAppOrigin, startConnectedAgent, stopAgent, withBuildStep } from '../fixtures/connected-agent';
-import { FixtureControlPlane } from '../fixtures/control-plane';
-import type { GitOrigin } from '../fixtures/git-origin';
-import { makeTempDir } from '../fixtures/temp-dir';
+import { describe, expect, it } from 'vitest';
+import { gitSampleSlot, withBuildStep } from '../fixtures/connected-agent';
+import { usePlanePerTest } from '../fixtures/plane-setup';
 import { waitFor } from '../fixtures/wait';
 
 /** The status of a deployment, read from the agent's database from outside. */
@@ -22,29 +19,12 @@ function deploymentStatus(storagePath: string, commandId: string): string | null
 const FLOOD = "const line = 'x'.repeat(1023) + '\\n'; const block = line.repeat(64); for (let i = 0; i < 384; i++) process.stdout.write(block); console.log('flood done');";
 
 describe('log back-pressure', () => {
-  let plane: FixtureControlPlane;
-  let storage: ReturnType<typeof makeTempDir>;
-  let origin: GitOrigin;
-  let agent: AgentProcess | null = null;
-
-  beforeEach(async () => {
-    // Pings go unanswered while the server reads nothing: a long interval keeps the session up meanwhile.
-    plane = await FixtureControlPlane.start({ heartbeatIntervalMs: 120_000 });
-    storage = makeTempDir('berth-backpressure-');
-    origin = sampleAppOrigin('v1');
-  });
-
-  afterEach(async () => {
-    plane.resumeReading();
-    if (agent) await stopAgent(agent);
-    agent = null;
-    await plane.stop();
-    origin.cleanup();
-    storage.cleanup();
-  });
+  // Pings go unanswered while the server reads nothing: a long interval keeps the session up meanwhile.
+  const setup = usePlanePerTest('berth-backpressure-', { heartbeatIntervalMs: 120_000 });
 
   it('never makes a deployment wait for a slow server: live output is dropped, and the offsets show the gap', { timeout: 120_000 }, async () => {
-    agent = startConnectedAgent(plane, storage.path);
+    const { plane, storage, origin } = setup;
+    setup.startAgent();
     await plane.waitForSession();
     const slot = gitSampleSlot(origin, { id: 'slot_flood', name: 'qa-flood' });
     expect((await plane.waitForResult(plane.command('slot.deploy', { slot, source: { kind: 'git', branch: 'main' } }))).ok).toBe(true);

@@ -1,10 +1,8 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { AgentProcess } from '../fixtures/agent-process';
+import { describe, expect, it } from 'vitest';
 import { readAgentOutbox } from '../fixtures/agent-outbox';
-import { gitSampleSlot, sampleAppOrigin, startConnectedAgent, stopAgent, withBuildStep } from '../fixtures/connected-agent';
-import { FixtureControlPlane, type Frame } from '../fixtures/control-plane';
-import type { GitOrigin } from '../fixtures/git-origin';
-import { makeTempDir } from '../fixtures/temp-dir';
+import { gitSampleSlot, withBuildStep } from '../fixtures/connected-agent';
+import type { FixtureControlPlane, Frame } from '../fixtures/control-plane';
+import { usePlanePerTest } from '../fixtures/plane-setup';
 import { waitFor } from '../fixtures/wait';
 
 /** Every stored seq from 1 to the highest, none missing, none stored out of order. */
@@ -21,27 +19,11 @@ function expectNoDoubles(messages: Frame[]): void {
 }
 
 describe('server restart', () => {
-  let plane: FixtureControlPlane;
-  let storage: ReturnType<typeof makeTempDir>;
-  let origin: GitOrigin;
-  let agent: AgentProcess | null = null;
-
-  beforeEach(async () => {
-    plane = await FixtureControlPlane.start();
-    storage = makeTempDir('berth-server-restart-');
-    origin = sampleAppOrigin('v1');
-  });
-
-  afterEach(async () => {
-    if (agent) await stopAgent(agent);
-    agent = null;
-    await plane.stop();
-    origin.cleanup();
-    storage.cleanup();
-  });
+  const setup = usePlanePerTest('berth-server-restart-');
 
   it('loses and doubles nothing when the server is killed mid-deploy and comes back on the same port', { timeout: 120_000 }, async () => {
-    agent = startConnectedAgent(plane, storage.path);
+    const { plane, storage, origin } = setup;
+    const agent = setup.startAgent();
     await plane.waitForSession();
     const base = gitSampleSlot(origin, { id: 'slot_srv', name: 'qa-srv' });
     const slot = withBuildStep(base, 'setTimeout(() => {}, 3000);');
@@ -78,7 +60,8 @@ describe('server restart', () => {
   });
 
   it('sends messages again under their own seq when the server lost them, and the server stores each once', { timeout: 60_000 }, async () => {
-    agent = startConnectedAgent(plane, storage.path);
+    const { plane, storage } = setup;
+    setup.startAgent();
     const session = await plane.waitForSession();
     plane.autoAck = false;
     const first = plane.command('host.status', {});

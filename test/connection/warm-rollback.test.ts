@@ -1,12 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { findFreePort } from '../../agent-core/traffic';
-import type { AgentProcess } from '../fixtures/agent-process';
-import { ensureAgentBuilt } from '../fixtures/built-agent';
-import { gitSampleSlot, sampleAppOrigin, startConnectedAgent, stopAgent } from '../fixtures/connected-agent';
-import { FixtureControlPlane } from '../fixtures/control-plane';
-import type { GitOrigin } from '../fixtures/git-origin';
+import { gitSampleSlot, sampleAppOrigin } from '../fixtures/connected-agent';
+import { useConnectedAgent } from '../fixtures/plane-setup';
 import { steadyLoad } from '../fixtures/steady-load';
-import { makeTempDir } from '../fixtures/temp-dir';
 import { waitFor } from '../fixtures/wait';
 
 interface Served {
@@ -15,28 +11,10 @@ interface Served {
 }
 
 describe('warm colors and guarded swaps through the control plane, on the built agent', () => {
-  let plane: FixtureControlPlane;
-  let storage: ReturnType<typeof makeTempDir>;
-  let origin: GitOrigin;
-  let agent: AgentProcess;
-
-  beforeAll(async () => {
-    ensureAgentBuilt();
-    plane = await FixtureControlPlane.start({ workspaceAllowlist: ['acme-web'] });
-    storage = makeTempDir('berth-warm-rollback-');
-    origin = sampleAppOrigin('v1');
-    agent = startConnectedAgent(plane, storage.path);
-    await plane.waitForSession();
-  }, 120_000);
-
-  afterAll(async () => {
-    await stopAgent(agent);
-    await plane.stop();
-    origin.cleanup();
-    storage.cleanup();
-  });
+  const setup = useConnectedAgent('berth-warm-rollback-', { workspaceAllowlist: ['acme-web'] });
 
   const deploy = async (slot: unknown): Promise<{ id: string }> => {
+    const { plane } = setup;
     const result = await plane.waitForResult(plane.command('slot.deploy', { slot, source: { kind: 'git', branch: 'main' } }), 60_000);
     expect(result).toMatchObject({ ok: true });
     return result.data as { id: string };
@@ -44,6 +22,7 @@ describe('warm colors and guarded swaps through the control plane, on the built 
   const served = async (port: number): Promise<Served> => (await (await fetch(`http://127.0.0.1:${port}/`)).json()) as Served;
 
   it('slot.rollback to the warm color swaps back to the same process, and host.status shows the warm color', { timeout: 120_000 }, async () => {
+    const { plane, origin } = setup;
     const publicPort = await findFreePort({ range: [45000, 45999] });
     const slot = gitSampleSlot(origin, { id: 'slot_warm', name: 'qa-warm', traffic: { mode: 'blue-green', publicPort, healthCheck: { path: '/healthz', intervalMs: 100 }, drainTimeoutMs: 2_000 } });
     const v1 = await deploy(slot);
@@ -73,6 +52,7 @@ describe('warm colors and guarded swaps through the control plane, on the built 
   });
 
   it('a guarded deploy of a version that answers 500 is swapped back by the agent, failed with GUARD_TRIPPED', { timeout: 120_000 }, async () => {
+    const { plane } = setup;
     const publicPort = await findFreePort({ range: [45000, 45999] });
     const guardOrigin = sampleAppOrigin('v1');
     try {

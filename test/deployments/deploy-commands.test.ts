@@ -1,15 +1,12 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { findFreePort } from '../../agent-core/traffic';
-import type { AgentProcess } from '../fixtures/agent-process';
-import { ensureAgentBuilt } from '../fixtures/built-agent';
 import { databaseBytes } from '../fixtures/database-bytes';
-import { gitSampleSlot, sampleAppOrigin, startConnectedAgent, stopAgent, withBuildStep } from '../fixtures/connected-agent';
-import { FixtureControlPlane, type Frame } from '../fixtures/control-plane';
-import type { GitOrigin } from '../fixtures/git-origin';
-import { makeTempDir } from '../fixtures/temp-dir';
+import { gitSampleSlot, withBuildStep } from '../fixtures/connected-agent';
+import type { Frame } from '../fixtures/control-plane';
+import { useConnectedAgent } from '../fixtures/plane-setup';
 import { waitFor } from '../fixtures/wait';
 
 function alive(pid: number): boolean {
@@ -34,22 +31,11 @@ function longTask(pidFile: string): string {
 }
 
 describe('deploy commands on the built agent', () => {
-  let plane: FixtureControlPlane;
-  let storage: ReturnType<typeof makeTempDir>;
-  let origin: GitOrigin;
-  let agent: AgentProcess;
-
-  beforeAll(async () => {
-    ensureAgentBuilt();
-    plane = await FixtureControlPlane.start({ workspaceAllowlist: ['acme-web'] });
-    storage = makeTempDir('berth-deploy-commands-');
-    origin = sampleAppOrigin('v1');
-    agent = startConnectedAgent(plane, storage.path);
-    await plane.waitForSession();
-  }, 120_000);
+  const setup = useConnectedAgent('berth-deploy-commands-', { workspaceAllowlist: ['acme-web'] });
 
   /** Deploys slot `slot_<name>` whose build is a 60 s task with a child; resolves once both run. */
   const deployLongTask = async (name: string) => {
+    const { plane, storage, origin } = setup;
     const pidFile = join(storage.path, `${name}-task.pids`);
     const slot = withBuildStep(gitSampleSlot(origin, { id: `slot_${name}`, name: `qa-${name}` }), longTask(pidFile));
     const deploy = plane.command('slot.deploy', { slot, source: { kind: 'git', branch: 'main' } });
@@ -57,14 +43,8 @@ describe('deploy commands on the built agent', () => {
     return { slot, deploy, pids: readFileSync(pidFile, 'utf8').trim().split(' ').map(Number) };
   };
 
-  afterAll(async () => {
-    await stopAgent(agent);
-    await plane.stop();
-    origin.cleanup();
-    storage.cleanup();
-  });
-
   it('runs each of three deploys sent together with the template its own command carried', { timeout: 180_000 }, async () => {
+    const { plane, storage, origin, agent } = setup;
     const base = gitSampleSlot(origin, { id: 'slot_each', name: 'qa-each' });
     base.template.variables = [{ name: 'ApiUrl' }, { name: 'DbPassword', secret: true }];
     const markers = ['MARKER-ALPHA', 'MARKER-BRAVO', 'MARKER-CHARLIE'];
@@ -96,6 +76,7 @@ describe('deploy commands on the built agent', () => {
   });
 
   it('stops a slot during a 60 s task within seconds: the task and its child are gone, the deployment CANCELLED by the stop', { timeout: 120_000 }, async () => {
+    const { plane, agent } = setup;
     const { slot, deploy, pids } = await deployLongTask('stop');
     const sentAt = Date.now();
     const stop = plane.command('slot.stop', { slot });
@@ -110,6 +91,7 @@ describe('deploy commands on the built agent', () => {
   });
 
   it('removes a slot during a 60 s task within seconds, cancelling the deployment by the removal', { timeout: 120_000 }, async () => {
+    const { plane, agent } = setup;
     const { deploy, pids } = await deployLongTask('remove');
     const sentAt = Date.now();
     const remove = plane.command('slot.remove', { slotId: 'slot_remove' });
@@ -122,6 +104,7 @@ describe('deploy commands on the built agent', () => {
   });
 
   it('fails a crashing preview on its own: the slot keeps running on its live color, which serves every request', { timeout: 120_000 }, async () => {
+    const { plane, storage, origin, agent } = setup;
     const publicPort = await findFreePort({ range: [43000, 43999] });
     const flag = join(storage.path, 'crash-preview');
     const live = gitSampleSlot(origin, {
@@ -160,6 +143,7 @@ describe('deploy commands on the built agent', () => {
   });
 
   it('restarts a running blue-green slot with a changed variable under steady load, and no request fails', { timeout: 120_000 }, async () => {
+    const { plane, origin, agent } = setup;
     const publicPort = await findFreePort({ range: [44000, 44999] });
     const slot = gitSampleSlot(origin, {
       id: 'slot_restart',
@@ -204,6 +188,7 @@ describe('deploy commands on the built agent', () => {
   });
 
   it('keeps the old color serving when a blue-green restart fails its health check: HEALTH_CHECK_FAILED', { timeout: 120_000 }, async () => {
+    const { plane, origin, agent } = setup;
     const publicPort = await findFreePort({ range: [45000, 45999] });
     const slot = gitSampleSlot(origin, {
       id: 'slot_restart_bad',
@@ -223,6 +208,7 @@ describe('deploy commands on the built agent', () => {
   });
 
   it('switches a slot from blue-green to single mode and back on the same public port', { timeout: 150_000 }, async () => {
+    const { plane, origin, agent } = setup;
     const publicPort = await findFreePort({ range: [46000, 46999] });
     const healthCheck = { path: '/healthz', timeoutMs: 20_000, intervalMs: 100 };
     const blueGreen = gitSampleSlot(origin, { id: 'slot_modes', name: 'qa-modes', traffic: { mode: 'blue-green', publicPort, healthCheck, drainTimeoutMs: 1_000 } });
@@ -240,6 +226,7 @@ describe('deploy commands on the built agent', () => {
   });
 
   it('fails a single-mode deployment with PORT_IN_USE when another program holds its public port', { timeout: 60_000 }, async () => {
+    const { plane, origin } = setup;
     const publicPort = await findFreePort({ range: [47000, 47999] });
     const squatter = createServer((_request, response) => response.end('not berth'));
     await new Promise<void>((resolve) => squatter.listen(publicPort, '127.0.0.1', resolve));

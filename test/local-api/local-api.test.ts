@@ -1,23 +1,17 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { LocalApiClient, LocalApiError, type LogEvent, type ProgressEvent } from '../../agent-core/protocol/local-api';
-import { TRANSPORT_KINDS, startLocalApiHarness, type LocalApiHarness } from '../fixtures/local-api';
+import { TRANSPORT_KINDS } from '../fixtures/local-api';
 import { expectInSync, getVersion, localSlotDefinition, watchState } from '../fixtures/local-api-watch';
 import { waitFor } from '../fixtures/wait';
+import { useLocalApiHarness } from './local-api-fixtures';
 
 describe.each(TRANSPORT_KINDS)('local API over %s', (kind) => {
-  let harness: LocalApiHarness;
-  let client: LocalApiClient;
-  beforeEach(async () => {
-    harness = await startLocalApiHarness(kind);
-    client = await harness.connect();
-  });
-  afterEach(async () => {
-    await harness.close();
-  });
+  const local = useLocalApiHarness(kind);
 
   it('answers the state with the host, the settings and every slot', async () => {
+    const { harness, client } = local;
     const definition = localSlotDefinition(harness, 'web-1');
     await client.call('localSlots.create', definition);
     const state = await client.call('state.get');
@@ -30,6 +24,7 @@ describe.each(TRANSPORT_KINDS)('local API over %s', (kind) => {
   });
 
   it('deploys a local slot from its own source, with progress steps, live output and a state equal to the agent\'s', async () => {
+    const { harness, client } = local;
     const watch = watchState(client);
     await client.call('localSlots.create', localSlotDefinition(harness, 'web-1'));
     const progress: ProgressEvent[] = [];
@@ -54,6 +49,7 @@ describe.each(TRANSPORT_KINDS)('local API over %s', (kind) => {
   });
 
   it('stops, starts and restarts a slot, and the state follows each step', async () => {
+    const { harness, client } = local;
     const watch = watchState(client);
     await client.call('localSlots.create', localSlotDefinition(harness, 'web-1'));
     const deployment = await client.call('slot.deploy', { slot: 'web-1' });
@@ -71,6 +67,7 @@ describe.each(TRANSPORT_KINDS)('local API over %s', (kind) => {
   });
 
   it('rolls back to the previous deployment and promotes the later one again', async () => {
+    const { harness, client } = local;
     const definition = localSlotDefinition(harness, 'web-1');
     await client.call('localSlots.create', definition);
     const first = await client.call('slot.deploy', { slot: 'web-1' });
@@ -89,6 +86,7 @@ describe.each(TRANSPORT_KINDS)('local API over %s', (kind) => {
   });
 
   it('reports a failed deployment with its code and the deployment, and reads its log as the last failure', async () => {
+    const { harness, client } = local;
     const definition = localSlotDefinition(harness, 'web-1', 'v1', {
       template: {
         startup: [
@@ -111,6 +109,7 @@ describe.each(TRANSPORT_KINDS)('local API over %s', (kind) => {
   });
 
   it('soft-deletes a deployment, which leaves the state, and refuses to delete production', async () => {
+    const { harness, client } = local;
     const watch = watchState(client);
     await client.call('localSlots.create', localSlotDefinition(harness, 'web-1'));
     const first = await client.call('slot.deploy', { slot: 'web-1' });
@@ -124,6 +123,7 @@ describe.each(TRANSPORT_KINDS)('local API over %s', (kind) => {
   });
 
   it('refuses unknown slots, invalid params and unknown methods with a code a client can act on', async () => {
+    const { client } = local;
     await expect(client.call('slot.start', { slot: 'nope' })).rejects.toMatchObject({ code: 'NOT_FOUND', message: "no slot 'nope' on this host" });
     await expect(client.call('logs.read', { slot: 'nope', tailBytes: -1 })).rejects.toMatchObject({
       code: 'INVALID_PAYLOAD',
@@ -135,6 +135,7 @@ describe.each(TRANSPORT_KINDS)('local API over %s', (kind) => {
   });
 
   it('changes settings and stores the API key in the keychain without ever sending it back', async () => {
+    const { harness } = local;
     const frames: unknown[] = [];
     const transport = await harness.openTransport();
     const spied = { ...transport, onFrame: (listener: (frame: unknown) => void) => transport.onFrame((frame) => { frames.push(frame); listener(frame); }) };
@@ -157,6 +158,7 @@ describe.each(TRANSPORT_KINDS)('local API over %s', (kind) => {
   });
 
   it('stops sending a slot\'s output after unsubscribe', async () => {
+    const { harness, client } = local;
     await client.call('localSlots.create', localSlotDefinition(harness, 'web-1'));
     const kept: LogEvent[] = [];
     const dropped: LogEvent[] = [];
@@ -169,6 +171,7 @@ describe.each(TRANSPORT_KINDS)('local API over %s', (kind) => {
   });
 
   it('retries the control-plane connection on request and says why it is disabled', async () => {
+    const { client } = local;
     const connection = await client.call('connection.retry');
     expect(connection.status).toBe('disabled');
     expect(connection.message).toMatch(/server URL/);

@@ -1,11 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { LocalApiClient } from '../../agent-core/protocol/local-api';
-import { TRANSPORT_KINDS, startLocalApiHarness, type LocalApiHarness } from '../fixtures/local-api';
+import { describe, expect, it } from 'vitest';
+import { TRANSPORT_KINDS } from '../fixtures/local-api';
 import { expectInSync, localSlotDefinition, watchState } from '../fixtures/local-api-watch';
 import { sampleSlotSpec } from '../fixtures/slot-spec';
 import { makeTempDir } from '../fixtures/temp-dir';
+import { useLocalApiHarness } from './local-api-fixtures';
 import { localJob } from '../../agent-core/slots';
 import { SlotSpec } from '../../agent-core/protocol';
 
@@ -15,23 +15,16 @@ const SECRET_SPEC = {
 };
 
 describe.each(TRANSPORT_KINDS)('local slots over %s', (kind) => {
-  let harness: LocalApiHarness;
-  let client: LocalApiClient;
-  beforeEach(async () => {
-    harness = await startLocalApiHarness(kind);
-    client = await harness.connect();
-  });
-  afterEach(async () => {
-    await harness.close();
-  });
+  const local = useLocalApiHarness(kind);
 
   function secretDefinition() {
-    const definition = localSlotDefinition(harness, 'web-1', 'v1', SECRET_SPEC);
+    const definition = localSlotDefinition(local.harness, 'web-1', 'v1', SECRET_SPEC);
     definition.spec.template.variables = [{ name: 'ApiToken', secret: true }];
     return definition;
   }
 
   it('shows every secret of a local slot as *** in answers and in the state', async () => {
+    const { harness, client } = local;
     const watch = watchState(client);
     const created = await client.call('localSlots.create', secretDefinition());
     expect(created.spec.repository?.token).toBe('***');
@@ -44,6 +37,7 @@ describe.each(TRANSPORT_KINDS)('local slots over %s', (kind) => {
   });
 
   it('updates a local slot, keeping a secret sent back as *** and refusing one it never had', async () => {
+    const { harness, client } = local;
     watchState(client);
     const created = await client.call('localSlots.create', secretDefinition());
     const edited = structuredClone(created.spec);
@@ -65,6 +59,7 @@ describe.each(TRANSPORT_KINDS)('local slots over %s', (kind) => {
   });
 
   it('keeps its source in local-slots.json and takes a new one on update', async () => {
+    const { harness, client } = local;
     const definition = localSlotDefinition(harness, 'web-1');
     await client.call('localSlots.create', definition);
     const other = localSlotDefinition(harness, 'web-1-next');
@@ -77,6 +72,7 @@ describe.each(TRANSPORT_KINDS)('local slots over %s', (kind) => {
   });
 
   it('refuses a directory outside the source roots, a branch without a repository and a name already taken', async () => {
+    const { harness, client } = local;
     const outside = makeTempDir();
     try {
       const definition = localSlotDefinition(harness, 'web-1');
@@ -99,6 +95,7 @@ describe.each(TRANSPORT_KINDS)('local slots over %s', (kind) => {
   });
 
   it('removes a local slot with its deployments, and the state drops it', async () => {
+    const { harness, client } = local;
     const watch = watchState(client);
     await client.call('localSlots.create', localSlotDefinition(harness, 'web-1'));
     const deployment = await client.call('slot.deploy', { slot: 'web-1' });
@@ -111,6 +108,7 @@ describe.each(TRANSPORT_KINDS)('local slots over %s', (kind) => {
   });
 
   it('keeps the spec of a slot from the control plane read-only but starts, stops and restarts it', async () => {
+    const { harness, client } = local;
     const folder = localSlotDefinition(harness, 'pushed').folder;
     const controller = await harness.agent.runtime.slots.define(SlotSpec.parse(sampleSlotSpec({ id: 'slot_pushed', name: 'pushed' })), 'server');
     await controller.deploy({ source: { kind: 'directory', path: folder }, trigger: 'server' }, localJob('test', 'server-job'));

@@ -1,26 +1,16 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { BerthError, SlotSpec, type Command, type CommandStep } from '../../agent-core/protocol';
+import { SlotSpec, type Command, type CommandStep } from '../../agent-core/protocol';
 import { commandStepMessage, runPhase, serviceIndexes, type PhaseOptions } from '../../agent-core/runner/phase-runner';
 import { processStartTime } from '../../agent-core/runner/process-identity';
 import { expandPhases, resolveVariables } from '../../agent-core/runner/variables';
 import { waitFor } from '../fixtures/wait';
-import { command, OutputBuffer, useWorkspace } from './runner-fixtures';
+import { command, failureOf, OutputBuffer, useWorkspace } from './runner-fixtures';
 
 // Waits for the other task's file; a sequential run would never see it and fail after about 10 s.
 const barrier = (mine: string, theirs: string) =>
   `touch ${mine}\nfor i in $(seq 1 1000); do [ -f ${theirs} ] && exit 0; sleep 0.01; done\necho "never saw ${theirs}"\nexit 1`;
-
-async function failureOf(run: Promise<unknown>): Promise<BerthError> {
-  try {
-    await run;
-  } catch (error) {
-    if (error instanceof BerthError) return error;
-    throw error;
-  }
-  throw new Error('expected the phase to fail');
-}
 
 describe('phase runner', () => {
   const workspace = useWorkspace();

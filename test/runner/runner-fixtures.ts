@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { afterEach } from 'vitest';
+import { BerthError } from '../../agent-core/protocol';
 import { buildEnvironment } from '../../agent-core/runner/environment';
 import type { CommandContext } from '../../agent-core/runner/phase-runner';
 import type { PtyProcess } from '../../agent-core/runner/pty-process';
@@ -42,4 +43,15 @@ export function useWorkspace() {
       return pid;
     },
   };
+}
+
+/** The BerthError `run` fails with; any other outcome fails the test. */
+export async function failureOf(run: Promise<unknown>): Promise<BerthError> {
+  try {
+    await run;
+  } catch (error) {
+    if (error instanceof BerthError) return error;
+    throw error;
+  }
+  throw new Error('expected the run to fail');
 }

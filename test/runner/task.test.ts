@@ -1,20 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { BerthError } from '../../agent-core/protocol';
 import { processStartTime } from '../../agent-core/runner/process-identity';
 import { runTask } from '../../agent-core/runner/task';
-import { command, OutputBuffer, useWorkspace } from './runner-fixtures';
-
-async function failureOf(run: Promise<unknown>): Promise<BerthError> {
-  try {
-    await run;
-  } catch (error) {
-    if (error instanceof BerthError) return error;
-    throw error;
-  }
-  throw new Error('expected the task to fail');
-}
+import { command, failureOf, OutputBuffer, useWorkspace } from './runner-fixtures';
 
 describe('task', () => {
   const workspace = useWorkspace();

@@ -1,56 +1,18 @@
 import { Agent, request } from 'node:http';
 import { connect, createServer, type Server } from 'node:net';
-import { afterEach, describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
+import { describe, expect, it } from 'vitest';
 import { BerthError } from '../../agent-core/protocol';
 import { SlotProxy, Target, type SlotProxyOptions } from '../../agent-core/traffic';
-import { startHttpApp, type HttpApp } from '../fixtures/http-app';
+import { startHttpApp } from '../fixtures/http-app';
 import { httpRequest } from '../fixtures/http-request';
+import { nextMessage, useTrafficParts } from './traffic-fixtures';
 
-const cleanups: Array<() => unknown> = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
+const parts = useTrafficParts();
+const { app, healthyTarget, openWebSocket } = parts;
 
-async function app(color = 'blue', version = 'v1'): Promise<HttpApp> {
-  const started = await startHttpApp({ color, version });
-  cleanups.push(() => started.close());
-  return started;
-}
-
-function healthyTarget(upstream: { port: number }, color: 'blue' | 'green' = 'blue'): Target {
-  const target = new Target({ port: upstream.port, color, deploymentId: `dep_${color}` });
-  target.markHealthy();
-  cleanups.push(() => target.stop());
-  return target;
-}
-
-async function proxyTo(target: Target | null, options: SlotProxyOptions = {}): Promise<{ proxy: SlotProxy; origin: string }> {
-  const proxy = new SlotProxy({ name: 'slot qa-1', ...options });
-  const port = await proxy.listen({ port: 0, host: '127.0.0.1' });
-  cleanups.push(() => proxy.close());
-  if (target) proxy.setTarget(target);
-  return { proxy, origin: `http://127.0.0.1:${port}` };
-}
-
-function openWebSocket(url: string): Promise<WebSocket> {
-  return new Promise((resolve, reject) => {
-    const socket = new WebSocket(url);
-    cleanups.push(() => socket.terminate());
-    socket.once('open', () => resolve(socket));
-    socket.once('error', reject);
-    socket.once('unexpected-response', (_req, res) => reject(new Error(`upgrade answered ${res.statusCode}`)));
-  });
-}
-
-function nextMessage(socket: WebSocket): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('no message within 5 s')), 5_000);
-    socket.once('message', (data) => {
-      clearTimeout(timer);
-      resolve(data.toString());
-    });
-  });
+/** The proxy of slot qa-1, as its error messages name it. */
+function proxyTo(target: Target | null, options: SlotProxyOptions = {}): Promise<{ proxy: SlotProxy; origin: string }> {
+  return parts.proxyTo(target, { name: 'slot qa-1', ...options });
 }
 
 describe('proxy', () => {
@@ -108,7 +70,7 @@ describe('proxy', () => {
     const blue = await app();
     const { origin } = await proxyTo(healthyTarget(blue));
     const agent = new Agent({ keepAlive: true, maxSockets: 4 });
-    cleanups.push(() => agent.destroy());
+    parts.defer(() => agent.destroy());
 
     for (let i = 0; i < 40; i++) expect((await httpRequest(`${origin}/`, { agent })).status).toBe(200);
     expect(blue.requests).toBe(40);
@@ -182,7 +144,7 @@ describe('proxy', () => {
   it('refuses a public port another program holds, saying which and what to change', async () => {
     const holder: Server = createServer();
     await new Promise<void>((resolve) => holder.listen(0, '127.0.0.1', resolve));
-    cleanups.push(() => new Promise((resolve) => holder.close(resolve)));
+    parts.defer(() => new Promise((resolve) => holder.close(resolve)));
     const port = (holder.address() as { port: number }).port;
 
     const proxy = new SlotProxy();
@@ -213,7 +175,7 @@ describe('proxy', () => {
     const blue = await app();
     const { proxy } = await proxyTo(null);
     const starting = new Target({ port: blue.port, color: 'blue', deploymentId: 'dep_1' });
-    cleanups.push(() => starting.stop());
+    parts.defer(() => starting.stop());
 
     expect(() => proxy.setTarget(starting)).toThrow(/blue target is adding/);
     expect(proxy.target).toBeNull();

@@ -1,15 +1,13 @@
 import { Agent } from 'node:http';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { SlotProxy, Target } from '../../agent-core/traffic';
-import { startHttpApp, type HttpApp } from '../fixtures/http-app';
+import type { Target } from '../../agent-core/traffic';
+import type { HttpApp } from '../fixtures/http-app';
 import { httpRequest } from '../fixtures/http-request';
 import { waitFor } from '../fixtures/wait';
+import { echo, useTrafficParts } from './traffic-fixtures';
 
-const cleanups: Array<() => unknown> = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
+const parts = useTrafficParts();
 
 type Color = 'blue' | 'green';
 
@@ -20,41 +18,12 @@ interface Instance {
 
 /** What a deployment will do: start the app for a color and let its target take traffic once healthy. */
 async function deploy(color: Color, version: string): Promise<Instance> {
-  const app = await startHttpApp({ color, version });
-  cleanups.push(() => app.close());
-  const target = new Target({ port: app.port, color, deploymentId: `dep_${version}` });
-  cleanups.push(() => target.stop());
-  target.markHealthy();
-  return { app, target };
+  const app = await parts.app(color, version);
+  return { app, target: parts.healthyTarget(app, color, `dep_${version}`) };
 }
 
-async function startProxy(): Promise<{ proxy: SlotProxy; origin: string }> {
-  const proxy = new SlotProxy();
-  const port = await proxy.listen({ port: 0, host: '127.0.0.1' });
-  cleanups.push(() => proxy.close());
-  return { proxy, origin: `http://127.0.0.1:${port}` };
-}
-
-function openWebSocket(url: string): Promise<WebSocket> {
-  return new Promise((resolve, reject) => {
-    const socket = new WebSocket(url);
-    cleanups.push(() => socket.terminate());
-    socket.once('open', () => resolve(socket));
-    socket.once('error', reject);
-  });
-}
-
-function echo(socket: WebSocket, text: string): Promise<string> {
-  const reply = new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no echo of '${text}' within 5 s`)), 5_000);
-    socket.once('message', (data) => {
-      clearTimeout(timer);
-      resolve(data.toString());
-    });
-  });
-  socket.send(text);
-  return reply;
-}
+const startProxy = () => parts.proxyTo(null);
+const openWebSocket = parts.openWebSocket;
 
 describe('swap', () => {
   it('loses no request when colors are swapped under continuous load', async () => {
@@ -63,7 +32,7 @@ describe('swap', () => {
     proxy.setTarget(live.target);
 
     const agent = new Agent({ keepAlive: true, maxSockets: 8 });
-    cleanups.push(() => agent.destroy());
+    parts.defer(() => agent.destroy());
     const maxRequests = 20_000;
     const deadline = Date.now() + 20_000;
     let sent = 0;

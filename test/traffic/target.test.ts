@@ -1,14 +1,11 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
-import { SlotProxy, Target, type DrainResult } from '../../agent-core/traffic';
-import { startHttpApp, type HttpApp } from '../fixtures/http-app';
+import { describe, expect, it } from 'vitest';
+import { Target, type DrainResult } from '../../agent-core/traffic';
+import type { HttpApp } from '../fixtures/http-app';
 import { httpRequest } from '../fixtures/http-request';
 import { waitFor } from '../fixtures/wait';
+import { echo, useTrafficParts } from './traffic-fixtures';
 
-const cleanups: Array<() => unknown> = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
+const parts = useTrafficParts();
 
 interface Setup {
   app: HttpApp;
@@ -17,38 +14,13 @@ interface Setup {
 }
 
 async function liveBlue(): Promise<Setup> {
-  const app = await startHttpApp({ color: 'blue' });
-  cleanups.push(() => app.close());
-  const target = new Target({ port: app.port, color: 'blue', deploymentId: 'dep_1' });
-  cleanups.push(() => target.stop());
-  target.markHealthy();
-  const proxy = new SlotProxy();
-  const port = await proxy.listen({ port: 0, host: '127.0.0.1' });
-  cleanups.push(() => proxy.close());
-  proxy.setTarget(target);
-  return { app, target, origin: `http://127.0.0.1:${port}` };
+  const app = await parts.app('blue');
+  const target = parts.healthyTarget(app, 'blue', 'dep_1');
+  const { origin } = await parts.proxyTo(target);
+  return { app, target, origin };
 }
 
-function openWebSocket(url: string): Promise<WebSocket> {
-  return new Promise((resolve, reject) => {
-    const socket = new WebSocket(url);
-    cleanups.push(() => socket.terminate());
-    socket.once('open', () => resolve(socket));
-    socket.once('error', reject);
-  });
-}
-
-function echo(socket: WebSocket, text: string): Promise<string> {
-  const reply = new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no echo of '${text}' within 5 s`)), 5_000);
-    socket.once('message', (data) => {
-      clearTimeout(timer);
-      resolve(data.toString());
-    });
-  });
-  socket.send(text);
-  return reply;
-}
+const openWebSocket = parts.openWebSocket;
 
 function track(drain: Promise<DrainResult>): { readonly result: DrainResult | null; promise: Promise<DrainResult> } {
   const state = { result: null as DrainResult | null, promise: drain };

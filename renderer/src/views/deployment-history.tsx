@@ -7,9 +7,12 @@ import { deploymentDurationMs, historyActions, rollbackIsInstant, versionLabel }
 import { agentActions } from '../stores/agent-actions';
 import { useAgentStore } from '../stores/agent-store';
 import { uiActions, useUiStore } from '../stores/ui-store';
+import { ActionsTableHead } from './actions-table-head';
 import { ConfirmButton } from './confirm-button';
 import { EmptyState } from './empty-state';
 import { ColorBadge, DeploymentStatusBadge } from './status-badge';
+
+const HISTORY_COLUMNS = ['Status', 'Color', 'Source', 'Subject', 'Trigger', 'Created', 'Duration', 'Error'];
 
 /** Every deployment of the slot, newest first, with what can be done with each. */
 export function DeploymentHistory({ slot }: { slot: SlotView }) {
@@ -29,21 +32,7 @@ export function DeploymentHistory({ slot }: { slot: SlotView }) {
       <h2 id="history-title">Deployment history</h2>
       <div className="table-scroll">
         <table className="history-table">
-          <thead>
-            <tr>
-              <th scope="col">Status</th>
-              <th scope="col">Color</th>
-              <th scope="col">Source</th>
-              <th scope="col">Subject</th>
-              <th scope="col">Trigger</th>
-              <th scope="col">Created</th>
-              <th scope="col">Duration</th>
-              <th scope="col">Error</th>
-              <th scope="col">
-                <span className="visually-hidden">Actions</span>
-              </th>
-            </tr>
-          </thead>
+          <ActionsTableHead columns={HISTORY_COLUMNS} />
           <tbody>
             {slot.deployments.map((deployment) => (
               <HistoryRow key={deployment.id} slot={slot} deployment={deployment} now={now} />

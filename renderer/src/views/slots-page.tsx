@@ -5,6 +5,7 @@ import { routeHref } from '../model/route';
 import { productionDeployment, slotUrl, uptimeMs, versionLabel } from '../model/slot-facts';
 import { useAgentStore } from '../stores/agent-store';
 import { uiActions } from '../stores/ui-store';
+import { ActionsTableHead } from './actions-table-head';
 import { EmptyState } from './empty-state';
 import { ExternalLink } from './external-link';
 import { SlotActions } from './slot-actions';
@@ -12,6 +13,8 @@ import { ColorBadge, SlotStatusBadge } from './status-badge';
 import { useTrafficFollow } from './traffic-charts';
 import { TrafficSparkline } from './traffic-sparkline';
 import { GuardTag, WarmTag } from './traffic-watch';
+
+const SLOT_COLUMNS = ['Name', 'Workspace', 'Status', 'Live', 'Production version', 'URL', 'Uptime', 'Traffic'];
 
 export function SlotsPage() {
   const slots = useAgentStore((store) => store.state?.slots ?? []);
@@ -46,21 +49,7 @@ export function SlotsPage() {
         <div className="table-scroll">
           <table className="slots-table">
             <caption className="visually-hidden">Slots on this host</caption>
-            <thead>
-              <tr>
-                <th scope="col">Name</th>
-                <th scope="col">Workspace</th>
-                <th scope="col">Status</th>
-                <th scope="col">Live</th>
-                <th scope="col">Production version</th>
-                <th scope="col">URL</th>
-                <th scope="col">Uptime</th>
-                <th scope="col">Traffic</th>
-                <th scope="col">
-                  <span className="visually-hidden">Actions</span>
-                </th>
-              </tr>
-            </thead>
+            <ActionsTableHead columns={SLOT_COLUMNS} />
             <tbody>
               {slots.map((slot) => (
                 <SlotRow key={slot.id} slot={slot} now={now} />
