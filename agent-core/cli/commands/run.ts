@@ -6,6 +6,7 @@ import { openHostedAgent } from '../../hosted-agent';
 import { startHeadlessLocalApi } from '../../local-api';
 import { BerthError, describeIssues } from '../../protocol';
 import { Settings, defaultStoragePath } from '../../settings';
+import { stopOnSignal } from '../stop-on-signal';
 
 /** `berth-agent run`: the agent under plain Node, for servers, CI and machines without a desktop. */
 export async function runAgent(argv: string[]): Promise<number> {
@@ -42,26 +43,7 @@ export async function runAgent(argv: string[]): Promise<number> {
       `(the link works once, for 15 minutes; 'berth-agent open' prints a new one)\n`,
   );
 
-  const stopped = new Promise<number>((resolveStop) => {
-    let stopping = false;
-    const onSignal = (signal: NodeJS.Signals): void => {
-      if (stopping) {
-        process.stdout.write(`${signal} again: exiting without waiting for the slots\n`);
-        process.exit(130);
-      }
-      stopping = true;
-      agent.runtime.events.info(`${signal}: stopping every slot (their desired state is kept)`);
-      agent.stop().then(
-        () => resolveStop(0),
-        (error: unknown) => {
-          process.stderr.write(`error while stopping: ${(error as Error).message}\n`);
-          resolveStop(1);
-        },
-      );
-    };
-    process.on('SIGINT', onSignal);
-    process.on('SIGTERM', onSignal);
-  });
+  const stopped = stopOnSignal(agent);
   await agent.start();
   agent.runtime.events.info('ready');
   return stopped;
