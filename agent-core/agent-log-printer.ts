@@ -17,3 +17,8 @@ export function printAgentLog(events: AgentEvents, write: (line: string) => void
   );
   events.on('progress', (progress) => line('info', `  ${progress.step}: ${progress.message}`));
 }
+
+/** The same lines, uncoloured and without their line break, for a log that adds its own: the service's and the desktop agent's. */
+export function logAgentEvents(events: AgentEvents, log: (line: string) => void): void {
+  printAgentLog(events, (line) => log(line.trimEnd()), false);
+}

@@ -1,12 +1,10 @@
-import { printAgentLog } from '../agent-log-printer';
-import { agentVersion } from '../connection/agent-version';
-import { controlPlaneConnection, startHeadlessLocalApi, type HeadlessLocalApi } from '../local-api';
+import { logAgentEvents } from '../agent-log-printer';
+import { openHostedAgent } from '../hosted-agent';
+import { startHeadlessLocalApi, type HeadlessLocalApi, type LocalApiServerOptions } from '../local-api';
 import { mirrorLocalApiAccess } from './access-mirror';
-import { AgentRuntime } from '../runtime';
-import { ApiKeyStore, type SecretStore } from '../secrets';
+import type { AgentRuntime } from '../runtime';
+import type { SecretStore } from '../secrets';
 import { serviceSecretStore } from './service-secret-store';
-import { keepAgentAlive } from '../events';
-import { isDiskFull } from '../store';
 
 export interface ServiceAgent {
   runtime: AgentRuntime;
@@ -32,45 +30,34 @@ export async function startServiceAgent(options: {
   /** Where the agent's log lines go; the service wrapper keeps stdout in its log folder. */
   log?: (line: string) => void;
 }): Promise<ServiceAgent> {
-  const secrets = options.secretStore ?? serviceSecretStore();
-  // The installer set the storage's ACL for the service's account (service-acl.ts).
-  const runtime = await AgentRuntime.create({ storagePath: options.storagePath, secretStore: secrets, storageAclManaged: true });
   const log = options.log ?? ((line: string) => process.stdout.write(`${line}\n`));
-  printAgentLog(runtime.events, (line) => log(line.trimEnd()), false);
-  keepAgentAlive(runtime.events, (error) => {
-    if (isDiskFull(error)) runtime.storage.diskFull();
+  const agent = await openHostedAgent({
+    // The installer set the storage's ACL for the service's account (service-acl.ts).
+    runtime: { storagePath: options.storagePath, secretStore: options.secretStore ?? serviceSecretStore(), storageAclManaged: true },
+    log: (events) => logAgentEvents(events, log),
+    version: options.version,
+    startLocalApi: (apiOptions) => startMirroredLocalApi(apiOptions, options.storagePath, options.accessPath),
   });
-  let localApi: HeadlessLocalApi;
-  try {
-    localApi = await startHeadlessLocalApi({
-      agent: runtime,
-      apiKeys: new ApiKeyStore(secrets),
-      connection: controlPlaneConnection(runtime.controlPlane, (error) => runtime.events.warn(`reconnecting to the control plane failed: ${error.message}`)),
-      version: options.version ?? agentVersion(),
-    });
-  } catch (error) {
-    await runtime.stop();
-    throw error;
-  }
+  await agent.start();
+  return agent;
+}
+
+/** The WebSocket local API with its endpoint and token copied into the access folder for as long as it is up. */
+async function startMirroredLocalApi(apiOptions: LocalApiServerOptions, storagePath: string, accessPath: string | undefined): Promise<HeadlessLocalApi> {
+  const localApi = await startHeadlessLocalApi(apiOptions);
+  if (accessPath === undefined) return localApi;
   let unmirror: () => void;
   try {
-    unmirror = options.accessPath === undefined ? () => undefined : mirrorLocalApiAccess(options.storagePath, options.accessPath);
+    unmirror = mirrorLocalApiAccess(storagePath, accessPath);
   } catch (error) {
-    await runtime.stop();
     await localApi.close();
     throw error;
   }
-  await runtime.start();
-  let stopped: Promise<void> | null = null;
   return {
-    runtime,
-    localApi,
-    stop() {
-      stopped ??= runtime.stop().then(() => {
-        unmirror();
-        return localApi.close();
-      });
-      return stopped;
+    ...localApi,
+    close() {
+      unmirror();
+      return localApi.close();
     },
   };
 }

@@ -1,10 +1,7 @@
-import { agentVersion } from '../connection/agent-version';
-import { LocalApiServer, controlPlaneConnection, serveMessagePort } from '../local-api';
-import { AgentRuntime } from '../runtime';
-import { ApiKeyStore, KeychainSecretStore, type SecretStore } from '../secrets';
-import { keepAgentAlive } from '../events';
-import { isDiskFull } from '../store';
-import { logAgentEvents } from './agent-log';
+import { logAgentEvents } from '../agent-log-printer';
+import { openHostedAgent } from '../hosted-agent';
+import { LocalApiServer, serveMessagePort } from '../local-api';
+import type { SecretStore } from '../secrets';
 import { receiveFromMain, tellMain, type ParentPortLike } from './parent-port';
 
 export interface EmbeddedAgentOptions {
@@ -20,17 +17,12 @@ export interface EmbeddedAgentOptions {
  * from main has stopped every slot (keeping their desired state) and the process may exit.
  */
 export async function hostEmbeddedAgent(parent: ParentPortLike, options: EmbeddedAgentOptions): Promise<void> {
-  const secrets = options.secretStore ?? new KeychainSecretStore();
-  const runtime = await AgentRuntime.create({ storagePath: options.storagePath, secretStore: secrets });
-  logAgentEvents(runtime.events, options.log);
-  const unguard = keepAgentAlive(runtime.events, (error) => {
-    if (isDiskFull(error)) runtime.storage.diskFull();
-  });
-  const server = await LocalApiServer.create({
-    agent: runtime,
-    apiKeys: new ApiKeyStore(secrets),
-    connection: controlPlaneConnection(runtime.controlPlane, (error) => runtime.events.warn(`reconnecting to the control plane failed: ${error.message}`)),
-    version: options.version ?? agentVersion(),
+  const agent = await openHostedAgent({
+    // Without a store of the test's own, the OS keychain (the runtime's default).
+    runtime: { storagePath: options.storagePath, secretStore: options.secretStore },
+    log: (events) => logAgentEvents(events, options.log),
+    version: options.version,
+    startLocalApi: (apiOptions) => LocalApiServer.create(apiOptions),
   });
   let stopping: Promise<void> | null = null;
   const stopped = new Promise<void>((resolve, reject) => {
@@ -38,29 +30,19 @@ export async function hostEmbeddedAgent(parent: ParentPortLike, options: Embedde
       parent,
       {
         connect: (port) => {
-          if (!stopping) serveMessagePort(server, port);
+          if (!stopping) serveMessagePort(agent.localApi, port);
           else port.close();
         },
         stop: () => {
-          runtime.events.info('the desktop app is quitting: stopping every slot (their desired state is kept)');
-          stopping ??= runtime.stop().then(() => {
-            server.close();
-            tellMain(parent, { type: 'stopped' });
-          });
+          agent.runtime.events.info('the desktop app is quitting: stopping every slot (their desired state is kept)');
+          stopping ??= agent.stop().then(() => tellMain(parent, { type: 'stopped' }));
           stopping.then(resolve, reject);
         },
       },
-      (message) => runtime.events.warn(message),
+      (message) => agent.runtime.events.warn(message),
     );
   });
-  try {
-    await runtime.start();
-  } catch (error) {
-    server.close();
-    await runtime.stop();
-    unguard();
-    throw error;
-  }
+  await agent.start();
   tellMain(parent, { type: 'ready', mode: 'embedded' });
-  return stopped.finally(unguard);
+  return stopped;
 }

@@ -1,14 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { agentVersion } from '../../connection/agent-version';
-import { controlPlaneConnection, startHeadlessLocalApi } from '../../local-api';
-import { BerthError, describeIssues } from '../../protocol';
-import { AgentRuntime } from '../../runtime';
-import { Settings, defaultStoragePath } from '../../settings';
-import { isDiskFull } from '../../store';
 import { printAgentLog } from '../../agent-log-printer';
-import { keepAgentAlive } from '../../events';
+import { openHostedAgent } from '../../hosted-agent';
+import { startHeadlessLocalApi } from '../../local-api';
+import { BerthError, describeIssues } from '../../protocol';
+import { Settings, defaultStoragePath } from '../../settings';
+import { stopOnSignal } from '../stop-on-signal';
 
 /** `berth-agent run`: the agent under plain Node, for servers, CI and machines without a desktop. */
 export async function runAgent(argv: string[]): Promise<number> {
@@ -34,52 +32,20 @@ export async function runAgent(argv: string[]): Promise<number> {
     throw new BerthError('INVALID_PAYLOAD', `--api-port takes a port number, not '${values['api-port']}'`);
   }
 
-  const runtime = await AgentRuntime.create({ storagePath, overrides });
-  printAgentLog(runtime.events, (line) => process.stdout.write(line), process.stdout.isTTY === true);
-  keepAgentAlive(runtime.events, (error) => {
-    if (isDiskFull(error)) runtime.storage.diskFull();
-  });
-  const localApi = await startHeadlessLocalApi({
-    agent: runtime,
-    apiKeys: runtime.apiKeys,
-    connection: controlPlaneConnection(runtime.controlPlane, (error) => runtime.events.warn(`reconnecting to the control plane failed: ${error.message}`)),
-    version: agentVersion(),
-    port: apiPort,
-  }).catch(async (error: unknown) => {
-    await runtime.stop();
-    throw error;
+  const agent = await openHostedAgent({
+    runtime: { storagePath, overrides },
+    log: (events) => printAgentLog(events, (line) => process.stdout.write(line), process.stdout.isTTY === true),
+    startLocalApi: (options) => startHeadlessLocalApi({ ...options, port: apiPort }),
   });
   process.stdout.write(
-    `local API and window on ${localApi.web.origin}\n` +
-      `open the window: ${localApi.web.loginUrl()}\n` +
+    `local API and window on ${agent.localApi.web.origin}\n` +
+      `open the window: ${agent.localApi.web.loginUrl()}\n` +
       `(the link works once, for 15 minutes; 'berth-agent open' prints a new one)\n`,
   );
 
-  const stopped = new Promise<number>((resolveStop) => {
-    let stopping = false;
-    const onSignal = (signal: NodeJS.Signals): void => {
-      if (stopping) {
-        process.stdout.write(`${signal} again: exiting without waiting for the slots\n`);
-        process.exit(130);
-      }
-      stopping = true;
-      runtime.events.info(`${signal}: stopping every slot (their desired state is kept)`);
-      runtime
-        .stop()
-        .then(() => localApi.close())
-        .then(
-          () => resolveStop(0),
-          (error: unknown) => {
-            process.stderr.write(`error while stopping: ${(error as Error).message}\n`);
-            resolveStop(1);
-          },
-        );
-    };
-    process.on('SIGINT', onSignal);
-    process.on('SIGTERM', onSignal);
-  });
-  await runtime.start();
-  runtime.events.info('ready');
+  const stopped = stopOnSignal(agent);
+  await agent.start();
+  agent.runtime.events.info('ready');
   return stopped;
 }
 

@@ -19,6 +19,7 @@ import {
 } from '../../service';
 import { defaultStoragePath } from '../../settings';
 import { UsageError } from '../cli-command';
+import { stopOnSignal } from '../stop-on-signal';
 import type { ServiceAction } from './service';
 
 /**
@@ -86,18 +87,5 @@ export async function runServiceAction(action: ServiceAction, argv: string[]): P
 async function runAsService(storagePath: string, accessPath: string | undefined): Promise<number> {
   const agent = await startServiceAgent({ storagePath, accessPath });
   agent.runtime.events.info(`running as the '${SERVICE_ID}' service; local API on ${agent.localApi.web.origin}`);
-  return new Promise<number>((resolveExit) => {
-    const onSignal = (signal: NodeJS.Signals): void => {
-      agent.runtime.events.info(`${signal}: stopping every slot (their desired state is kept)`);
-      agent.stop().then(
-        () => resolveExit(0),
-        (error: unknown) => {
-          process.stderr.write(`error while stopping: ${(error as Error).message}\n`);
-          resolveExit(1);
-        },
-      );
-    };
-    process.once('SIGINT', onSignal);
-    process.once('SIGTERM', onSignal);
-  });
+  return stopOnSignal(agent);
 }
