@@ -13,6 +13,9 @@ const playwrightReport = join(reports, 'playwright.json');
 const windowsReport = join(reports, 'windows.json');
 const totals = { passed: 0, failed: 0, skipped: 0 };
 const failedChecks = [];
+/** Each failed test's name and the start of its message, repeated at the end where a CI log's tail shows it. */
+const failures = [];
+const FAILURE_LINES = 30;
 
 function run(label, command, args) {
   console.log(`\n▶ ${label}`);
@@ -82,11 +85,29 @@ function vitest() {
     // A file that fails to load has no failed test, yet it failed.
     const brokenFiles = report.testResults.filter((file) => file.status === 'failed' && !file.assertionResults.some((test) => test.status === 'failed'));
     failed = report.numFailedTests + brokenFiles.length;
+    for (const file of report.testResults) {
+      for (const test of file.assertionResults.filter((result) => result.status === 'failed')) {
+        noteFailure(`${file.name.slice(root.length + 1)} > ${test.fullName}`, test.failureMessages.join('\n'));
+      }
+    }
+    for (const file of brokenFiles) noteFailure(file.name.slice(root.length + 1), file.message);
   }
   // Unhandled errors fail the run without failing a test: count the run itself then.
   if (!ok && failed === 0) failed = 1;
   totals.failed += failed;
   if (failed > 0) failedChecks.push('vitest');
+}
+
+function noteFailure(title, message = '') {
+  const lines = message
+    // eslint-disable-next-line no-control-regex -- the colour codes runners put in their messages
+    .replace(/\x1b\[[0-9;]*m/g, '')
+    .split('\n')
+    // Stack frames of the runners and of Node say nothing about the failure; the project's own stay.
+    .filter((line) => line.trim() !== '' && !/^\s*at .*(node_modules|node:internal|<anonymous>)/.test(line));
+  const shown = lines.slice(0, FAILURE_LINES).map((line) => `    ${line.slice(0, 300)}`);
+  if (lines.length > FAILURE_LINES) shown.push(`    … ${lines.length - FAILURE_LINES} more lines in the runner's output above`);
+  failures.push(`  ✗ ${title}\n${shown.join('\n')}`);
 }
 
 function specsIn(folder) {
@@ -100,8 +121,10 @@ function playwright() {
   rmSync(playwrightReport, { force: true });
   // The window's setup page stores an API key: the agents it starts need the keyring too.
   const ok = runWithKeyring('playwright e2e', [cliOf('@playwright/test', 'playwright'), 'test', '--project=e2e']);
-  const stats = readJson(playwrightReport)?.stats;
+  const report = readJson(playwrightReport);
+  const stats = report?.stats;
   let failed = 0;
+  if (report) notePlaywrightFailures(report.suites ?? []);
   if (stats) {
     totals.passed += stats.expected + stats.flaky;
     totals.skipped += stats.skipped;
@@ -110,6 +133,19 @@ function playwright() {
   if (!ok && failed === 0) failed = 1;
   totals.failed += failed;
   if (failed > 0) failedChecks.push('playwright');
+}
+
+function notePlaywrightFailures(suites) {
+  for (const suite of suites) {
+    for (const spec of suite.specs ?? []) {
+      for (const test of spec.tests ?? []) {
+        if (test.status !== 'unexpected') continue;
+        const errors = (test.results ?? []).flatMap((result) => result.errors ?? []).map((error) => error.message ?? '');
+        noteFailure(`${spec.file} > ${spec.title}`, errors.join('\n'));
+      }
+    }
+    notePlaywrightFailures(suite.suites ?? []);
+  }
 }
 
 // The Windows lane (scripts/test-windows.mjs): agent-core's Windows code under a Windows node.exe in Wine.
@@ -158,6 +194,7 @@ vitest();
 playwright();
 windowsLane();
 cleanTree(treeBefore);
+if (failures.length > 0) console.log(`\nFailed tests, each with the start of its message:\n${failures.join('\n')}`);
 console.log(failedChecks.length > 0 ? `\nFailed: ${failedChecks.join(', ')}` : '');
 console.log(`${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped`);
 process.exitCode = totals.failed > 0 ? 1 : 0;
