@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { lstat, mkdir, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
@@ -84,16 +85,30 @@ async function prepareWorkingCopy(workdir: string, repository: Repository, store
  */
 export async function checkoutCommit(copy: WorkingCopy, branch: string, commit: string): Promise<{ commit: string; subject: string }> {
   // The subject is read from the commit itself, not from HEAD, so it needs no turn after checkout.
-  // checkout is not --quiet: it always says which branch it reset, and simple-git resolves a call that
-  // printed nothing only 50 ms after it ended (clean cannot be made to speak when there is nothing to remove).
   // Both settle before a failure is thrown, so that no git call is still writing in the working copy after.
   const [checkout, head] = await Promise.allSettled([
-    copy.git.run(['checkout', '--force', '-B', branch, commit, '--'], 'checkout').then(() => copy.git.run(['clean', '--force', '-d', '--quiet'], 'clean')),
+    copy.git.run(['checkout', '--force', '-B', branch, commit, '--'], 'checkout').then(() => cleanTree(copy)),
     headCommit(copy, commit),
   ]);
   if (checkout.status === 'rejected') throw checkout.reason;
   if (head.status === 'rejected') throw head.reason;
   return head.value;
+}
+
+/**
+ * `git clean --force -d`, made to speak. simple-git resolves a call that printed nothing only 50 ms
+ * after it ended (checkout is not --quiet for the same reason), and clean prints only what it
+ * removes. So it is given one file of its own to remove: an empty untracked file with a name no
+ * repository has, un-ignored by a command-line pattern, which outranks every .gitignore.
+ */
+async function cleanTree(copy: WorkingCopy): Promise<void> {
+  const marker = `.berth-clean-${randomUUID()}`;
+  await writeFile(join(copy.git.workdir, marker), '');
+  try {
+    await copy.git.run(['clean', '--force', '-d', '--exclude', `!/${marker}`], 'clean');
+  } finally {
+    await rm(join(copy.git.workdir, marker), { force: true });
+  }
 }
 
 export async function headCommit(copy: WorkingCopy, rev = 'HEAD'): Promise<{ commit: string; subject: string }> {

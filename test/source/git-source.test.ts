@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { BerthError } from '../../agent-core/protocol';
@@ -53,6 +53,24 @@ describe('git source', () => {
     expect(existsSync(join(workdir, 'stray.txt'))).toBe(false);
     expect(readFileSync(join(workdir, 'node_modules', 'dep', 'index.js'), 'utf8')).toBe('module.exports = 1;\n');
     expect(git(workdir, ['status', '--porcelain'])).toBe('');
+  });
+
+  it('cleans a working copy whose .gitignore ignores every dotfile and leaves no file of its own there', async () => {
+    const hidden = createGitOrigin({ '.gitignore': '.*\n!.gitignore\n', 'app.txt': 'version 1\n' });
+    try {
+      const request = { workdir, repository: { url: hidden.url }, branch: 'main' };
+      await prepareGitSource(request);
+      writeFileSync(join(workdir, 'stray.txt'), 'left behind\n');
+      writeFileSync(join(workdir, '.env.local'), 'ignored, so kept\n');
+      hidden.commit('main', { 'app.txt': 'version 2\n' }, 'Version 2');
+
+      await prepareGitSource(request);
+
+      expect(readdirSync(workdir).sort()).toEqual(['.env.local', '.git', '.gitignore', 'app.txt']);
+      expect(readFileSync(join(workdir, 'app.txt'), 'utf8')).toBe('version 2\n');
+    } finally {
+      hidden.cleanup();
+    }
   });
 
   it('deploys the requested commit instead of the head of the branch', async () => {
