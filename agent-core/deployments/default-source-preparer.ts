@@ -15,14 +15,14 @@ export function createSourcePreparer(options: SourcePreparerOptions): SourcePrep
   const snapshots = options.store.snapshots;
   return {
     async prepare(request: PrepareRequest): Promise<PreparedSource> {
-      const { source, workdir, signal, onProgress } = request;
+      const { source, workdir, workingCopyFree, signal, onProgress } = request;
       // One object store per repository URL, shared by every slot and color: `{storage}/repos/{hash}.git`.
       const storeRoot = join(options.storagePath, 'repos');
       switch (source.kind) {
         case 'git': {
           const repository = requireRepository(request.spec);
           if (request.batch) {
-            const result = await batchMerge({ workdir, repository, storeRoot, starterBranch: request.batch.starterBranch, branches: request.batch.branches, signal, onProgress });
+            const result = await batchMerge({ workdir, repository, storeRoot, starterBranch: request.batch.starterBranch, branches: request.batch.branches, workingCopyFree, signal, onProgress });
             return {
               source: { kind: 'git', branch: result.branch, commit: result.commit },
               contentHash: null,
@@ -31,7 +31,7 @@ export function createSourcePreparer(options: SourcePreparerOptions): SourcePrep
               skipped: result.skipped.map(({ branch, reason, files }) => ({ branch, reason: files.length > 0 ? `${reason} (${files.join(', ')})` : reason })),
             };
           }
-          const result = await prepareGitSource({ workdir, repository, storeRoot, branch: source.branch, commit: source.commit, signal, onProgress });
+          const result = await prepareGitSource({ workdir, repository, storeRoot, branch: source.branch, commit: source.commit, workingCopyFree, signal, onProgress });
           return { source: { kind: 'git', branch: result.branch, commit: result.commit }, contentHash: null, commitSubject: result.subject };
         }
         case 'directory': {
@@ -43,10 +43,13 @@ export function createSourcePreparer(options: SourcePreparerOptions): SourcePrep
             signal,
             onProgress,
           });
+          // The capture reads the folder and writes the store only: it overlaps the old instance's stop.
+          await workingCopyFree;
           await extractSnapshot({ contentHash: snapshot.contentHash, storagePath: options.storagePath, target: workdir, signal, onProgress });
           return { source, contentHash: snapshot.contentHash, commitSubject: null };
         }
         case 'snapshot': {
+          await workingCopyFree;
           await extractSnapshot({ contentHash: source.contentHash, storagePath: options.storagePath, target: workdir, signal, onProgress });
           return { source, contentHash: source.contentHash, commitSubject: null };
         }

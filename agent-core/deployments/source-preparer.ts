@@ -14,6 +14,11 @@ export interface PrepareRequest {
   spec: SlotSpec;
   source: Source;
   workdir: string;
+  /**
+   * Settles when the instance that ran in `workdir` has stopped: the preparer may fetch or capture
+   * before, but writes into the working copy only after it resolved (it rejects when the stop failed).
+   */
+  workingCopyFree?: Promise<void>;
   batch?: { starterBranch: string; branches: string[] };
   signal: AbortSignal;
   onProgress(progress: SourceProgress): void;

@@ -19,6 +19,7 @@ import type { SlotInstances } from './slot-instances';
 import type { SlotJob } from './slot-job';
 import type { SlotLogs } from './slot-logs';
 import type { SlotTraffic } from './slot-traffic';
+import { afterHandover } from './working-copy-handover';
 
 export const DEFAULT_DEPLOY_TIMEOUT_MS = 60 * 60_000;
 
@@ -117,13 +118,16 @@ export class DeploymentRun {
       const commands = this.commandPlan(workdir, port, copy);
       this.move('preparing', { port, color: copy === 'single' ? null : copy, error: null });
       const occupant = slot.instances.get(copy);
+      let workingCopyFree: Promise<void> = Promise.resolve();
       if (occupant) {
         const what = copy === 'single' ? 'the running version' : `the ${slot.instances.roleOf(occupant)} ${copy} instance`;
         this.progress('stop', `stopping ${what} to reuse its working copy`);
-        await slot.stopCopy(copy);
+        workingCopyFree = slot.stopCopy(copy);
       }
-      // 2. The code: checkout, batch merge or snapshot.
-      if (plan.prepareSource) await this.prepareSource(copy, workdir, guarded);
+      // 2. The code: checkout, batch merge or snapshot. The fetch (into the shared store) runs while
+      // the old instance stops; nothing writes into the working copy before it is free.
+      if (plan.prepareSource) await this.prepareSource(copy, workdir, guarded, workingCopyFree);
+      else await workingCopyFree;
       // 3. The commands, the services and the health check, which only the new instance may answer.
       if (!blueGreen && spec.traffic.publicPort !== undefined) await assertPortFree(port);
       this.move('building');
@@ -174,21 +178,26 @@ export class DeploymentRun {
     }
   }
 
-  private async prepareSource(copy: CopyName, workdir: string, signal: AbortSignal): Promise<void> {
+  private async prepareSource(copy: CopyName, workdir: string, signal: AbortSignal, workingCopyFree: Promise<void>): Promise<void> {
     const { slot, spec, plan } = this;
     // An existing deployment comes back exactly as it was: its snapshot or its commit, never what
     // its folder or branch holds today.
     const from = plan.fresh ? this.deployment.source : reproducibleSource(this.deployment);
     this.progress('source', describeSource(from));
-    mkdirSync(workdir, { recursive: true });
-    const prepared = await slot.sources.prepare({
-      spec,
-      source: from,
-      workdir,
-      batch: plan.request.batch,
-      signal,
-      onProgress: (step) => this.progress(step.step, step.message, { branch: step.branch, outcome: step.outcome }),
-    });
+    // An async step, so that even a throw before the preparer's first await waits for the stop.
+    const preparing = (async () => {
+      mkdirSync(workdir, { recursive: true });
+      return slot.sources.prepare({
+        spec,
+        source: from,
+        workdir,
+        workingCopyFree,
+        batch: plan.request.batch,
+        signal,
+        onProgress: (step) => this.progress(step.step, step.message, { branch: step.branch, outcome: step.outcome }),
+      });
+    })();
+    const prepared = await afterHandover(workingCopyFree, preparing);
     if (plan.fresh) {
       this.deployment = slot.records.update(this.deployment.id, {
         source: prepared.source,

@@ -11,6 +11,8 @@ export interface BatchMergeRequest {
   starterBranch: string;
   /** Merged into the starter one after another, in this order. */
   branches: readonly string[];
+  /** Settles when nothing runs in `workdir` any more: the fetch goes ahead, writes into the working copy wait. */
+  workingCopyFree?: Promise<void>;
   signal?: AbortSignal;
   onProgress?: SourceProgressListener;
 }
@@ -43,9 +45,9 @@ export async function batchMerge(request: BatchMergeRequest): Promise<BatchMerge
   branches.forEach(assertBranchName);
 
   onProgress?.({ step: 'fetch', message: `fetching ${[starterBranch, ...branches].join(', ')} from origin` });
-  const { workdir, repository, signal } = request;
+  const { workdir, repository, workingCopyFree, signal } = request;
   const storeRoot = request.storeRoot ?? defaultStoreRoot(workdir);
-  const { copy, missing, commits } = await openWorkingCopy({ workdir, repository, storeRoot, branches: [starterBranch, ...branches], signal });
+  const { copy, missing, commits } = await openWorkingCopy({ workdir, repository, storeRoot, workingCopyFree, branches: [starterBranch, ...branches], signal });
   const starter = missing.includes(starterBranch) ? null : (commits.get(starterBranch) ?? null);
   if (starter === null) throw new BerthError('SOURCE_FAILED', `starter branch '${starterBranch}' not found on origin`);
   await checkoutCommit(copy, starterBranch, starter);

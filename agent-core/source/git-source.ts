@@ -15,6 +15,8 @@ export interface GitSourceRequest {
   branch: string;
   /** Deploy this commit instead of the branch's head. */
   commit?: string | null;
+  /** Settles when nothing runs in `workdir` any more: the fetch goes ahead, writes into the working copy wait. */
+  workingCopyFree?: Promise<void>;
   signal?: AbortSignal;
   onProgress?: SourceProgressListener;
 }
@@ -34,9 +36,9 @@ export async function prepareGitSource(request: GitSourceRequest): Promise<GitSo
   if (commit) assertCommitId(commit);
 
   onProgress?.({ step: 'fetch', message: `fetching ${branch} from origin` });
-  const { workdir, repository, signal } = request;
+  const { workdir, repository, workingCopyFree, signal } = request;
   const storeRoot = request.storeRoot ?? defaultStoreRoot(workdir);
-  const { copy, missing, commits } = await openWorkingCopy({ workdir, repository, storeRoot, branches: [branch], signal });
+  const { copy, missing, commits } = await openWorkingCopy({ workdir, repository, storeRoot, workingCopyFree, branches: [branch], signal });
   if (missing.length > 0) throw new BerthError('SOURCE_FAILED', `branch '${branch}' not found on origin`);
 
   const target = commit ? await fetchCommit(copy, commit, branch) : (commits.get(branch) ?? null);

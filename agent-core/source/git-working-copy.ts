@@ -37,6 +37,8 @@ export async function openWorkingCopy(request: {
   storeRoot: string;
   /** Fetched into the store while the working copy is made ready. */
   branches: readonly string[];
+  /** Settles when nothing runs in `workdir` any more: the fetch starts at once, the working copy's own git calls wait for it. */
+  workingCopyFree?: Promise<void>;
   signal?: AbortSignal;
 }): Promise<{ copy: WorkingCopy; missing: string[]; commits: Map<string, string> }> {
   const { workdir, repository, signal } = request;
@@ -46,7 +48,9 @@ export async function openWorkingCopy(request: {
   // Both settle before a failure is thrown, so that no git call is still writing in the working copy after.
   // The fetch is the longer of the two: the working copy's git calls start after it is spawned (next turn of the loop).
   const fetch = store.fetchBranches(request.branches);
-  const prepare = new Promise<void>((resolve) => setImmediate(resolve)).then(() => prepareWorkingCopy(workdir, repository, store, signal));
+  // The working copy's own calls also wait until nothing runs in it any more (the old instance's stop).
+  const turn = new Promise<void>((resolve) => setImmediate(resolve));
+  const prepare = Promise.all([turn, request.workingCopyFree]).then(() => prepareWorkingCopy(workdir, repository, store, signal));
   const [fetching, preparing] = await Promise.allSettled([fetch, prepare]);
   if (fetching.status === 'rejected') throw fetching.reason;
   if (preparing.status === 'rejected') throw preparing.reason;
