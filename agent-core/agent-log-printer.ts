@@ -22,3 +22,19 @@ export function printAgentLog(events: AgentEvents, write: (line: string) => void
 export function logAgentEvents(events: AgentEvents, log: (line: string) => void): void {
   printAgentLog(events, (line) => log(line.trimEnd()), false);
 }
+
+/**
+ * Writes to `stream` (the agent's stdout) until the stream fails, then drops what follows. A closed
+ * pipe or terminal fails every write; each failure would reach the keep-alive net as an escaped
+ * error, whose log line is one more write to the same stream: a loop that kept a core busy for as
+ * long as the agent ran. Nothing could read those lines anyway.
+ */
+export function streamWriter(stream: NodeJS.WritableStream): (text: string) => void {
+  let open = true;
+  stream.on('error', () => {
+    open = false;
+  });
+  return (text) => {
+    if (open) stream.write(text);
+  };
+}

@@ -1,4 +1,4 @@
-import { logAgentEvents } from '../agent-log-printer';
+import { logAgentEvents, streamWriter } from '../agent-log-printer';
 import { openHostedAgent } from '../hosted-agent';
 import { startHeadlessLocalApi, type HeadlessLocalApi, type LocalApiServerOptions } from '../local-api';
 import { mirrorLocalApiAccess } from './access-mirror';
@@ -30,7 +30,7 @@ export async function startServiceAgent(options: {
   /** Where the agent's log lines go; the service wrapper keeps stdout in its log folder. */
   log?: (line: string) => void;
 }): Promise<ServiceAgent> {
-  const log = options.log ?? ((line: string) => process.stdout.write(`${line}\n`));
+  const log = options.log ?? stdoutLines();
   const agent = await openHostedAgent({
     // The installer set the storage's ACL for the service's account (service-acl.ts).
     runtime: { storagePath: options.storagePath, secretStore: options.secretStore ?? serviceSecretStore(), storageAclManaged: true },
@@ -60,4 +60,9 @@ async function startMirroredLocalApi(apiOptions: LocalApiServerOptions, storageP
       return localApi.close();
     },
   };
+}
+
+function stdoutLines(): (line: string) => void {
+  const write = streamWriter(process.stdout);
+  return (line) => write(`${line}\n`);
 }

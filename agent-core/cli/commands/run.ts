@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { printAgentLog } from '../../agent-log-printer';
+import { printAgentLog, streamWriter } from '../../agent-log-printer';
 import { openHostedAgent } from '../../hosted-agent';
 import { startHeadlessLocalApi } from '../../local-api';
 import { BerthError, describeIssues } from '../../protocol';
@@ -32,12 +32,13 @@ export async function runAgent(argv: string[]): Promise<number> {
     throw new BerthError('INVALID_PAYLOAD', `--api-port takes a port number, not '${values['api-port']}'`);
   }
 
+  const write = streamWriter(process.stdout);
   const agent = await openHostedAgent({
     runtime: { storagePath, overrides },
-    log: (events) => printAgentLog(events, (line) => process.stdout.write(line), process.stdout.isTTY === true),
+    log: (events) => printAgentLog(events, write, process.stdout.isTTY === true),
     startLocalApi: (options) => startHeadlessLocalApi({ ...options, port: apiPort }),
   });
-  process.stdout.write(
+  write(
     `local API and window on ${agent.localApi.web.origin}\n` +
       `open the window: ${agent.localApi.web.loginUrl()}\n` +
       `(the link works once, for 15 minutes; 'berth-agent open' prints a new one)\n`,
