@@ -10,7 +10,7 @@ import { BerthError, toErrorInfo, type CommandStep, type Deployment, type Deploy
 import { redactText } from '../runner';
 import { specSecrets } from '../secrets';
 import { asStorageError, isDiskFull, type Store } from '../store';
-import { assertPortFree, findFreePort } from '../traffic';
+import { assertPortFree, claimFreePort, type PortClaim } from '../traffic';
 import type { CopyName, Instance } from './instance';
 import { launchInstance } from './instance-launcher';
 import { trackProcess } from './process-tracking';
@@ -107,13 +107,16 @@ export class DeploymentRun {
     const deadline = spec.template.deployTimeoutMs ?? DEFAULT_DEPLOY_TIMEOUT_MS;
     const timeout = AbortSignal.timeout(deadline);
     const guarded = AbortSignal.any([signal, timeout, this.output.diskFull]);
+    // Held from its choice until the startup commands run, so that nothing else takes it meanwhile.
+    let claim: PortClaim | null = null;
     try {
       // 1. Where it runs: the idle color (after its drain) or the single working copy, and a port.
       await this.switchMode(blueGreen);
       if (blueGreen) await slot.traffic.listen(spec.traffic.publicPort!, slot.publicHost());
       const copy = plan.preferredCopy ?? (blueGreen ? slot.instances.idleColor(slot.store.deployments.production(spec.id)?.color ?? null) : 'single');
       if (copy !== 'single') await slot.traffic.drained(copy);
-      const port = blueGreen || spec.traffic.publicPort === undefined ? await this.freePort() : spec.traffic.publicPort;
+      claim = blueGreen || spec.traffic.publicPort === undefined ? await this.claimPort() : null;
+      const port = claim?.port ?? spec.traffic.publicPort!;
       const workdir = workingCopyPath(slot.storagePath, spec, copy);
       const commands = this.commandPlan(workdir, port, copy);
       this.move('preparing', { port, color: copy === 'single' ? null : copy, error: null });
@@ -142,6 +145,7 @@ export class DeploymentRun {
         output: this.output,
         signal: guarded,
         progress: (step, message, extra) => this.progress(step, message, extra),
+        beforeStartup: () => claim?.release(),
         onStarting: () => this.move('starting'),
         track: (process) => slot.guard(`recording process ${process.pid}`, () => trackProcess(slot.store.processes, process, spec.id, this.deployment.id, slot.guard)),
         onServiceGaveUp: (message) => slot.serviceGaveUp(this.deployment.id, spec, message),
@@ -160,6 +164,8 @@ export class DeploymentRun {
       const cause = failureCause(error, signal, timeout, deadline, this.output.diskFull, slot.storagePath);
       if (isDiskFull(cause)) slot.storage?.diskFull();
       throw await this.fail(cause);
+    } finally {
+      await claim?.release();
     }
   }
 
@@ -252,9 +258,9 @@ export class DeploymentRun {
     });
   }
 
-  private freePort(): Promise<number> {
+  private claimPort(): Promise<PortClaim> {
     const publicPort = this.spec.traffic.publicPort;
-    return findFreePort({ range: this.slot.colorPortRange(), exclude: publicPort === undefined ? [] : [publicPort] });
+    return claimFreePort({ range: this.slot.colorPortRange(), exclude: publicPort === undefined ? [] : [publicPort] });
   }
 }
 

@@ -22,6 +22,8 @@ export interface LaunchRequest {
   signal: AbortSignal;
   /** A step of the launch; a command's start or end carries it typed in `extra.command`. */
   progress(step: string, message: string, extra?: { command: CommandStep }): void;
+  /** Called before the startup commands run: the port is let go so that the service can bind it. */
+  beforeStartup(): Promise<void> | undefined;
   /** Called once the services are started, before the health check: the deployment is `starting`. */
   onStarting(): void;
   track(process: PtyProcess): void;
@@ -55,6 +57,7 @@ async function launch(request: LaunchRequest): Promise<Instance> {
     }
     store.slots.markInitialized(spec.id, copy);
   }
+  await request.beforeStartup();
   progress('startup', `running ${plan.startup.length} startup command(s)`);
   const { services } = await runPhase({ phase: 'startup', commands: plan.startup, execution: plan.execution, spawnOptions: plan.spawnOptions, output, signal, redact, onCommand });
   const definitions = plan.startup.map((command, index) => {

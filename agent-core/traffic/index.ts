@@ -16,7 +16,7 @@ export {
   type ServiceExit,
   type WaitHealthyOptions,
 } from './health-check';
-export { findFreePort, assertPortFree, isPortFree, type FindFreePortOptions } from './ports';
+export { claimFreePort, findFreePort, assertPortFree, isPortFree, type FindFreePortOptions, type PortClaim } from './ports';
 export { RETRY_AFTER_SECONDS } from './plain-response';
 export type { ForwardingOptions } from './forwarding-headers';
 export { SlotMetricsHistory, stepSecondsFor, type MetricsStep, type MetricsHistoryOptions } from './metrics-history';

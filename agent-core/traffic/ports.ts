@@ -61,6 +61,40 @@ export async function findFreePort({ range, exclude = [], host = '127.0.0.1' }: 
   );
 }
 
+/** A port this agent holds with a listener of its own until the app that is to have it starts. */
+export interface PortClaim {
+  readonly port: number;
+  /** Closes the holding listener, so the app can bind the port; later calls do nothing. */
+  release(): Promise<void>;
+}
+
+/**
+ * A free port from `range` (as findFreePort picks it), held by a listener until `release()`. A
+ * deployment picks its port before its source and install steps, which can take minutes; held,
+ * the port cannot be taken meanwhile by another agent on this machine, whose own search would find
+ * it free, nor by a program that binds the same address.
+ */
+export async function claimFreePort(options: FindFreePortOptions): Promise<PortClaim> {
+  const host = options.host ?? '127.0.0.1';
+  const taken: number[] = [];
+  for (;;) {
+    const port = await findFreePort({ ...options, exclude: [...(options.exclude ?? []), ...taken] });
+    const holder = createServer();
+    holder.unref();
+    const held = await new Promise<boolean>((resolve) => {
+      holder.once('error', () => resolve(false));
+      holder.listen({ port, host }, () => resolve(true));
+    });
+    // Bound by someone else since the search found it free: the next one.
+    if (!held) {
+      taken.push(port);
+      continue;
+    }
+    let released: Promise<void> | null = null;
+    return { port, release: () => (released ??= new Promise((resolve) => holder.close(() => resolve()))) };
+  }
+}
+
 /** Throws PORT_IN_USE naming the port and the setting to change when `port` cannot be bound on `host`. */
 export async function assertPortFree(port: number, host = '0.0.0.0', setting = 'publicPort'): Promise<void> {
   if (!(await isPortFree(port, host))) {

@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { assertPortFree, findFreePort, isPortFree } from '../../agent-core/traffic';
+import { assertPortFree, claimFreePort, findFreePort, isPortFree } from '../../agent-core/traffic';
 
 const holders: Server[] = [];
 afterEach(async () => {
@@ -30,6 +30,17 @@ describe('ports', () => {
       expect(port).toBeLessThanOrEqual(41_509);
       expect(await isPortFree(port)).toBe(true);
     }
+  });
+
+  it('holds a claimed port against any other binder until it is released for the app', async () => {
+    const free = await releasedPort();
+    const claim = await claimFreePort({ range: [free, free] });
+    expect(claim.port).toBe(free);
+    // Another agent's search binds to test, as this one does: the port is taken for it.
+    expect(await isPortFree(free)).toBe(false);
+    await claim.release();
+    await claim.release();
+    expect(await isPortFree(free)).toBe(true);
   });
 
   it('skips a port another program holds', async () => {
