@@ -1,4 +1,4 @@
-import { createServer } from 'node:net';
+import { createServer, type Server } from 'node:net';
 import { BerthError } from '../protocol';
 
 export interface FindFreePortOptions {
@@ -14,13 +14,21 @@ export interface FindFreePortOptions {
 const RESERVED_MS = 60_000;
 const handedOut = new Map<number, number>();
 
-function canBind(port: number, host: string): Promise<boolean> {
+/** A listener of this agent on `port`, or null when the port cannot be bound on `host`. */
+function bindPort(port: number, host: string): Promise<Server | null> {
   return new Promise((resolve) => {
-    const probe = createServer();
-    probe.unref();
-    probe.once('error', () => resolve(false));
-    probe.listen({ port, host }, () => probe.close(() => resolve(true)));
+    const server = createServer();
+    server.unref();
+    server.once('error', () => resolve(null));
+    server.listen({ port, host }, () => resolve(server));
   });
+}
+
+async function canBind(port: number, host: string): Promise<boolean> {
+  const probe = await bindPort(port, host);
+  if (probe === null) return false;
+  await new Promise((resolve) => probe.close(resolve));
+  return true;
 }
 
 /**
@@ -79,14 +87,9 @@ export async function claimFreePort(options: FindFreePortOptions): Promise<PortC
   const taken: number[] = [];
   for (;;) {
     const port = await findFreePort({ ...options, exclude: [...(options.exclude ?? []), ...taken] });
-    const holder = createServer();
-    holder.unref();
-    const held = await new Promise<boolean>((resolve) => {
-      holder.once('error', () => resolve(false));
-      holder.listen({ port, host }, () => resolve(true));
-    });
+    const holder = await bindPort(port, host);
     // Bound by someone else since the search found it free: the next one.
-    if (!held) {
+    if (holder === null) {
       taken.push(port);
       continue;
     }
